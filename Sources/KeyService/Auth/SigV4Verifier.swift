@@ -1,0 +1,174 @@
+import KeyCrypto
+import Synchronization
+
+/// Verifies AWS Signature Version 4 on incoming requests, for both front doors.
+///
+/// Steps as AWS: parse `Authorization`, check the clock skew (5 minutes) and the
+/// credential scope (date, region, service `kms`), look up the access key, build
+/// the canonical request from exactly the signed headers, and compare the
+/// signature in constant time. Signing keys are cached per access key and scope.
+public final class SigV4Verifier: Sendable {
+    public static let maxClockSkewSeconds: Int64 = 300
+    let region: String
+    let service: String
+    let credentials: @Sendable (String) -> (caller: Caller, secret: SecureBytes)?
+    private let signingKeys = Mutex<[String: SecureBytes]>([:])
+
+    public init(region: String, service: String = "kms",
+                credentials: @escaping @Sendable (String) -> (caller: Caller, secret: SecureBytes)?) {
+        self.region = region
+        self.service = service
+        self.credentials = credentials
+    }
+
+    /// The parts of a request the signature covers.
+    public struct Request {
+        public var method: String
+        public var rawPath: String
+        public var rawQuery: String
+        public var headers: [(name: String, value: String)]
+        public var body: UnsafeRawBufferPointer
+        public init(method: String, rawPath: String, rawQuery: String, headers: [(name: String, value: String)], body: UnsafeRawBufferPointer) {
+            self.method = method
+            self.rawPath = rawPath
+            self.rawQuery = rawQuery
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    struct ParsedAuthorization {
+        var accessKeyId: String
+        var scope: SigV4.Scope
+        var signedHeaders: [String]
+        var signature: String
+    }
+
+    /// The caller, or the AWS front-end error.
+    public func verify(_ request: Request, nowSeconds: Int64) throws(KMSError) -> Caller {
+        func header(_ name: String) -> String? { request.headers.first { $0.name.lowercased() == name }?.value }
+        guard let authorization = header("authorization") else {
+            throw KMSError(.missingAuthenticationToken, "Missing Authentication Token")
+        }
+        let parsed = try Self.parseAuthorization(authorization)
+        guard let amzDate = header("x-amz-date") else {
+            throw KMSError(.incompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+        }
+        guard let requestTime = SigV4.parseAmzDate(amzDate) else {
+            throw KMSError(.incompleteSignature, "X-Amz-Date must be in the form yyyyMMdd'T'HHmmss'Z'.")
+        }
+        if requestTime < nowSeconds - Self.maxClockSkewSeconds {
+            throw KMSError(.invalidSignature, "Signature expired: \(amzDate) is now earlier than \(SigV4.amzDate(unixTime: nowSeconds - Self.maxClockSkewSeconds)) (\(SigV4.amzDate(unixTime: nowSeconds)) - 5 min.)")
+        }
+        if requestTime > nowSeconds + Self.maxClockSkewSeconds {
+            throw KMSError(.invalidSignature, "Signature not yet current: \(amzDate) is still later than \(SigV4.amzDate(unixTime: nowSeconds + Self.maxClockSkewSeconds)) (\(SigV4.amzDate(unixTime: nowSeconds)) + 5 min.)")
+        }
+        guard parsed.scope.date == String(amzDate.prefix(8)) else {
+            throw KMSError(.invalidSignature, "Credential should be scoped to a valid date: '\(amzDate.prefix(8))'.")
+        }
+        guard parsed.scope.region == region else {
+            throw KMSError(.invalidSignature, "Credential should be scoped to a valid region: '\(region)'.")
+        }
+        guard parsed.scope.service == service else {
+            throw KMSError(.invalidSignature, "Credential should be scoped to correct service: '\(service)'.")
+        }
+        guard parsed.signedHeaders.contains("host") else {
+            throw KMSError(.invalidSignature, "Signed headers must include 'host'.")
+        }
+        guard parsed.signedHeaders.contains("x-amz-date") || parsed.signedHeaders.contains("date") else {
+            throw KMSError(.invalidSignature, "Signed headers must include 'x-amz-date'.")
+        }
+        guard let (caller, secret) = credentials(parsed.accessKeyId) else {
+            throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
+        }
+        let payloadHash = Digest.sha256Hex(request.body)
+        if let declared = header("x-amz-content-sha256"), declared.lowercased() != payloadHash {
+            throw KMSError(.invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+        }
+        guard let canonical = SigV4.canonicalRequest(
+            method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
+            headers: request.headers, signedHeaders: parsed.signedHeaders, payloadHash: payloadHash)
+        else {
+            throw KMSError(.invalidSignature, "A header named in SignedHeaders is missing from the request.")
+        }
+        let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: parsed.scope, canonicalRequest: canonical)
+        let expected: String
+        do {
+            let key = try signingKey(accessKeyId: parsed.accessKeyId, secret: secret, scope: parsed.scope)
+            expected = try SigV4.signature(signingKey: key, stringToSign: stringToSign)
+        } catch {
+            throw KMSError.internalFailure
+        }
+        guard constantTimeEquals(Array(expected.utf8), Array(parsed.signature.utf8)) else {
+            throw KMSError(.invalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        }
+        return caller
+    }
+
+    private func signingKey(accessKeyId: String, secret: SecureBytes, scope: SigV4.Scope) throws(CryptoError) -> SecureBytes {
+        // Secrets never change for an access key id (a new secret is a new access key).
+        let cacheKey = "\(accessKeyId)|\(scope.string)"
+        if let cached = signingKeys.withLock({ $0[cacheKey] }) { return cached }
+        let key = try SigV4.signingKey(secret: secret, scope: scope)
+        signingKeys.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[cacheKey] = key
+        }
+        return key
+    }
+
+    /// Forgets cached signing keys of an access key (after it is deactivated or deleted).
+    public func forget(accessKeyId: String) {
+        signingKeys.withLock { cache in
+            for key in Array(cache.keys) where key.hasPrefix(accessKeyId + "|") { cache[key] = nil }
+        }
+    }
+
+    static func parseAuthorization(_ value: String) throws(KMSError) -> ParsedAuthorization {
+        let trimmed = value.trimmingCharacters(in: " ")
+        guard let space = trimmed.firstIndex(of: " ") else {
+            throw KMSError(.incompleteSignature, "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
+        }
+        guard trimmed[..<space] == SigV4.algorithm else {
+            throw KMSError(.incompleteSignature, "Unsupported authorization algorithm; use \(SigV4.algorithm).")
+        }
+        var fields: [String: String] = [:]
+        for part in trimmed[trimmed.index(after: space)...].split(separator: ",") {
+            let item = part.trimmingCharacters(in: " ")
+            guard let equals = item.firstIndex(of: "=") else {
+                throw KMSError(.incompleteSignature, "'\(sanitizedForMessage(item, limit: 64))' not a valid key=value pair (missing equal-sign) in Authorization header.")
+            }
+            fields[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+        guard let credential = fields["Credential"], let signedHeaders = fields["SignedHeaders"], let signature = fields["Signature"] else {
+            throw KMSError(.incompleteSignature, "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
+        }
+        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 5, !parts[0].isEmpty else {
+            throw KMSError(.incompleteSignature, "Credential must have the form <access key>/<date>/<region>/<service>/aws4_request.")
+        }
+        guard parts[4] == SigV4.terminator else {
+            throw KMSError(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request'.")
+        }
+        let names = signedHeaders.split(separator: ";").map { String($0) }
+        guard !names.isEmpty, names.allSatisfy({ $0 == $0.lowercased() && !$0.isEmpty }) else {
+            throw KMSError(.incompleteSignature, "SignedHeaders must be lowercase header names separated by ';'.")
+        }
+        guard signature.utf8.count == 64, Hex.decode(signature) != nil else {
+            throw KMSError(.invalidSignature, "The request signature we calculated does not match the signature you provided.")
+        }
+        return ParsedAuthorization(
+            accessKeyId: String(parts[0]),
+            scope: SigV4.Scope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3])),
+            signedHeaders: names, signature: signature.lowercased())
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in character: Character) -> String {
+        var s = Substring(self)
+        while s.first == character { s = s.dropFirst() }
+        while s.last == character { s = s.dropLast() }
+        return String(s)
+    }
+}

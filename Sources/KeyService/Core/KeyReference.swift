@@ -1,0 +1,72 @@
+/// How a request names a key: a key id, a key ARN, an alias name or an alias ARN.
+public enum KeyReference: Sendable, Equatable, CustomStringConvertible {
+    case keyId(String)
+    case aliasName(String)
+
+    /// Which forms an operation accepts (AWS: lifecycle operations take ids and ARNs only).
+    public enum Forms: Sendable { case keyOnly, keyOrAlias }
+
+    /// Parses `raw`, checking ARN region and account against `partition`.
+    public static func parse(_ raw: String, partition: Partition, accept forms: Forms) throws(KMSError) -> KeyReference {
+        guard !raw.isEmpty, raw.utf8.count <= 2048 else {
+            throw KMSError.validation("KeyId must be 1 to 2048 characters long.")
+        }
+        if raw.hasPrefix("arn:") {
+            let parts = raw.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[1].hasPrefix("aws"), parts[2] == "kms",
+                  !parts[3].isEmpty, !parts[4].isEmpty
+            else { throw KMSError(.invalidArn, "Invalid ARN: \(sanitizedForMessage(raw)).") }
+            guard parts[3] == partition.region, parts[4] == partition.account else {
+                throw KMSError.notFound("Key '\(sanitizedForMessage(raw))' does not exist.")
+            }
+            let resource = parts[5]
+            if resource.hasPrefix("key/") {
+                let id = String(resource.dropFirst(4))
+                guard isKeyId(id) else { throw KMSError.notFound("Invalid keyId '\(sanitizedForMessage(id))'.") }
+                return .keyId(id)
+            }
+            if resource.hasPrefix("alias/") {
+                guard forms == .keyOrAlias else { throw KMSError.notFound("An alias ARN is not accepted here; use a key id or key ARN.") }
+                return .aliasName(String(resource))
+            }
+            throw KMSError(.invalidArn, "Invalid ARN resource: \(sanitizedForMessage(raw)).")
+        }
+        if raw.hasPrefix("alias/") {
+            guard forms == .keyOrAlias else { throw KMSError.notFound("An alias is not accepted here; use a key id or key ARN.") }
+            return .aliasName(raw)
+        }
+        guard isKeyId(raw) else { throw KMSError.notFound("Invalid keyId '\(sanitizedForMessage(raw))'.") }
+        return .keyId(raw)
+    }
+
+    /// A lowercase UUID, 8-4-4-4-12.
+    public static func isKeyId(_ string: some StringProtocol) -> Bool {
+        let bytes = Array(string.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                else { return false }
+            }
+        }
+        return true
+    }
+
+    public var description: String {
+        switch self {
+        case .keyId(let id): id
+        case .aliasName(let name): name
+        }
+    }
+}
+
+/// Echoes caller input in an error message safely: bounded length, printable ASCII only.
+func sanitizedForMessage(_ raw: String, limit: Int = 128) -> String {
+    var out = ""
+    for scalar in raw.unicodeScalars.prefix(limit) {
+        out.unicodeScalars.append(scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7f ? scalar : "?")
+    }
+    return raw.unicodeScalars.count > limit ? out + "…" : out
+}

@@ -1,0 +1,170 @@
+import Dispatch
+import KeyCrypto
+import Logging
+import Synchronization
+
+/// The core: key lifecycle and cryptographic operations over a `KeyStore`.
+///
+/// Reads (every cryptographic operation) are served from memory under a short
+/// lock; writes run one at a time on a writer queue, are committed to the store
+/// (durably) and only then applied to memory, so a failed write changes nothing.
+public final class KeyService: Sendable {
+    public let partition: Partition
+    let store: any KeyStore
+    let keyring: Keyring
+    let authorizer: any Authorizer
+    let clock: @Sendable () -> Timestamp
+    let logger: Logger
+
+    let state: Mutex<ServiceState>
+    /// Unwrapped key material by "keyId#version", filled on first use.
+    private let materials = Mutex<[String: SecureBytes]>([:])
+    /// Unwrapped access-key secrets by access key id, filled on first use.
+    private let secrets = Mutex<[String: SecureBytes]>([:])
+    private let writer = DispatchQueue(label: "kms.store-writer")
+
+    public init(
+        store: any KeyStore,
+        rootKey: SecureBytes,
+        partition: Partition = Partition(),
+        authorizer: any Authorizer = AdministratorAuthorizer(),
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
+        logger: Logger = Logger(label: "kms")
+    ) throws {
+        self.store = store
+        self.keyring = try Keyring(rootKey: rootKey)
+        self.partition = partition
+        self.authorizer = authorizer
+        self.clock = clock
+        self.logger = logger
+        self.state = Mutex(ServiceState(try store.load()))
+    }
+
+    public var now: Timestamp { clock() }
+
+    // MARK: Running operations
+
+    /// Authorizes and runs one operation. Every front door calls this.
+    public func perform<Op: Operation>(_ operation: Op.Type, _ input: Op.Input, context: CallContext) async throws(KMSError) -> Op.Output {
+        do {
+            try authorize(Op.action, keyReference: Op.keyReference(input), context: context)
+            return try await Op.handle(input, service: self, context: context)
+        } catch let error as KMSError {
+            throw error
+        } catch let error as SQLiteError {
+            context.logger.error("store failure", metadata: ["action": "\(Op.action.operationName)", "error": "\(error)"])
+            throw KMSError.storeUnavailable
+        } catch {
+            context.logger.error("internal failure", metadata: ["action": "\(Op.action.operationName)", "error": "\(error)"])
+            throw KMSError.internalFailure
+        }
+    }
+
+    /// Deny by default: the caller gets a generic AccessDenied, the log the reason.
+    func authorize(_ action: Action, keyReference: String?, context: CallContext) throws(KMSError) {
+        let principal = state.withLock { $0.principals[context.caller.principalId] }
+        let decision = authorizer.decide(action: action, principal: principal, service: self)
+        if case .deny(let reason) = decision {
+            context.logger.notice("access denied", metadata: [
+                "action": "\(action.rawValue)", "principal": "\(context.caller.principalName)", "reason": "\(reason)",
+            ])
+            throw KMSError(.accessDenied, "User \(context.caller.principalName) is not authorized to perform \(action.rawValue).")
+        }
+    }
+
+    // MARK: Reading state
+
+    /// The key a reference names, or NotFound.
+    func resolve(_ raw: String, accept forms: KeyReference.Forms) throws(KMSError) -> KeyEntry {
+        let reference = try KeyReference.parse(raw, partition: partition, accept: forms)
+        guard let entry = state.withLock({ $0.entry(for: reference) }) else {
+            switch reference {
+            case .aliasName(let name): throw KMSError.notFound("Alias \(partition.aliasArn(name)) is not found.")
+            case .keyId(let id): throw KMSError.notFound("Key '\(partition.keyArn(id))' does not exist")
+            }
+        }
+        return entry
+    }
+
+    func entry(id: String) -> KeyEntry? { state.withLock { $0.keys[id] } }
+
+    func read<T>(_ body: (borrowing ServiceState) -> T) -> T { state.withLock { body($0) } }
+
+    /// The unwrapped material of one version, cached after the first unwrap.
+    func material(of entry: KeyEntry, version: Int) throws -> SecureBytes {
+        let cacheKey = "\(entry.record.id)#\(version)"
+        if let cached = materials.withLock({ $0[cacheKey] }) { return cached }
+        guard let record = entry.versions[version] else {
+            throw KMSError(.invalidCiphertext, "The ciphertext is invalid, or was not made for this request.")
+        }
+        let material = try keyring.unwrapMaterial(record.wrappedMaterial, keyId: record.keyId, version: record.version)
+        materials.withLock { $0[cacheKey] = material }
+        return material
+    }
+
+    /// The secret of an active access key of an enabled principal, with its caller identity.
+    public func credential(accessKeyId: String) -> (caller: Caller, secret: SecureBytes)? {
+        guard let (accessKey, principal) = state.withLock({ s -> (AccessKeyRecord, PrincipalRecord)? in
+            guard let key = s.accessKeys[accessKeyId], key.status == .active,
+                  let principal = s.principals[key.principalId], principal.enabled else { return nil }
+            return (key, principal)
+        }) else { return nil }
+        let caller = Caller(principalId: principal.id, principalName: principal.name, accessKeyId: accessKey.id)
+        if let cached = secrets.withLock({ $0[accessKeyId] }) { return (caller, cached) }
+        do {
+            let secret = try keyring.unwrapSecret(accessKey.wrappedSecret, accessKeyId: accessKey.id)
+            secrets.withLock { $0[accessKeyId] = secret }
+            return (caller, secret)
+        } catch {
+            logger.error("cannot unwrap the secret of an access key", metadata: ["accessKeyId": "\(accessKeyId)"])
+            return nil
+        }
+    }
+
+    // MARK: Writing state
+
+    /// Runs `body` on the writer queue with the current state; commits the
+    /// changes it returns durably, then applies them to memory. If the commit
+    /// fails, memory is untouched and the error propagates.
+    func mutate<T: Sendable>(
+        _ body: @escaping @Sendable (borrowing ServiceState, Timestamp) throws -> (changes: [StoreChange], result: T)
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            writer.async {
+                do {
+                    let now = self.clock()
+                    let (changes, result) = try self.state.withLock { state in try body(state, now) }
+                    if !changes.isEmpty {
+                        try self.store.commit(changes)
+                        self.state.withLock { state in for change in changes { state.apply(change) } }
+                        self.forgetMaterial(destroyedBy: changes)
+                    }
+                    continuation.resume(returning: result)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private func forgetMaterial(destroyedBy changes: [StoreChange]) {
+        let destroyed = changes.compactMap { change -> String? in
+            if case .destroyKey(let id, _) = change { return id }
+            return nil
+        }
+        guard !destroyed.isEmpty else { return }
+        materials.withLock { cache in
+            for key in Array(cache.keys) where destroyed.contains(where: { key.hasPrefix($0 + "#") }) {
+                cache[key] = nil
+            }
+        }
+    }
+
+    /// Generates and wraps a new version of a key's material.
+    func newVersion(keyId: String, spec: KeySpec, version: Int, type: RotationType, at now: Timestamp) throws -> KeyVersionRecord {
+        let material = try SecureBytes.random(count: spec.materialSize)
+        return KeyVersionRecord(
+            keyId: keyId, version: version, createdAt: now, rotationType: type,
+            wrappedMaterial: try keyring.wrapMaterial(material, keyId: keyId, version: version))
+    }
+}

@@ -1,0 +1,56 @@
+import Logging
+
+/// Which front door a request came through.
+public enum API: String, Sendable, Codable { case rest = "REST", aws = "AWS" }
+
+/// Who is calling: established by SigV4 before any operation runs.
+public struct Caller: Sendable, Equatable {
+    public var principalId: String
+    public var principalName: String
+    public var accessKeyId: String
+    public init(principalId: String, principalName: String, accessKeyId: String) {
+        self.principalId = principalId
+        self.principalName = principalName
+        self.accessKeyId = accessKeyId
+    }
+}
+
+/// Everything about a request that is not its payload.
+public struct CallContext: Sendable {
+    public var requestId: String
+    public var caller: Caller
+    public var api: API
+    public var sourceAddress: String?
+    public var userAgent: String?
+    public var logger: Logger
+
+    public init(requestId: String, caller: Caller, api: API, sourceAddress: String? = nil, userAgent: String? = nil, logger: Logger) {
+        self.requestId = requestId
+        self.caller = caller
+        self.api = api
+        self.sourceAddress = sourceAddress
+        self.userAgent = userAgent
+        self.logger = logger
+    }
+}
+
+/// One kind of request the service understands. Each conforming type lives in
+/// its own file under `Operations/`, with its input, output and handler.
+///
+/// The front doors decode an `Input`, the core authorizes `action` against the
+/// key the input names, runs the handler and returns the `Output`, which the
+/// door encodes. No door holds a rule of its own.
+public protocol Operation: Sendable {
+    associatedtype Input: OperationInput
+    associatedtype Output: Encodable & Sendable
+    /// What the request asks to do.
+    static var action: Action { get }
+    /// The key the input names, if any, for authorization and audit.
+    static func keyReference(_ input: Input) -> String?
+    /// Runs the request. Called only after authorization.
+    static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output
+}
+
+extension Operation {
+    public static func keyReference(_ input: Input) -> String? { nil }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HTTPTypes
+import KeyCrypto
+import Logging
+import NIOCore
+
+/// One REST route, declared as data: method, path, body limit, the operation
+/// (and so the action) it runs, and where path and query values go in the input.
+struct RESTRoute: Sendable {
+    enum QueryType: Sendable { case string, int }
+    let method: HTTPRequest.Method
+    let path: String
+    let action: Action?
+    let bodyLimit: Int
+    let status: HTTPResponse.Status
+    /// Path parameter → input field.
+    let pathFields: [String: String]
+    /// Query parameter → (input field, type).
+    let queryFields: [String: (field: String, type: QueryType)]
+    let run: @Sendable (_ input: Data, _ service: KeyService, _ context: CallContext) async throws(KMSError) -> [UInt8]
+}
+
+/// The native REST API under `/v1`.
+enum RESTDoor {
+    static let defaultBodyLimit = 64 * 1024
+    static let contentType = "application/json"
+
+    /// A route that runs `Op`.
+    static func route<Op: Operation>(
+        _ method: HTTPRequest.Method, _ path: String, _ operation: Op.Type, status: HTTPResponse.Status = .ok,
+        path pathFields: [String: String] = [:], query: [String: (field: String, type: RESTRoute.QueryType)] = [:]
+    ) -> RESTRoute {
+        RESTRoute(
+            method: method, path: path, action: Op.action, bodyLimit: defaultBodyLimit, status: status,
+            pathFields: pathFields, queryFields: query
+        ) { data, service, context throws(KMSError) in
+            let input: Op.Input
+            do {
+                input = try WireCoding.restDecoder().decode(StrictInput<Op.Input>.self, from: data).value
+            } catch {
+                throw KMSError.fromDecoding(error)
+            }
+            let output = try await service.perform(Op.self, input, context: context)
+            do {
+                return Array(try WireCoding.restEncoder().encode(output))
+            } catch {
+                throw KMSError.internalFailure
+            }
+        }
+    }
+
+    static let keyPath = ["keyId": "keyId"]
+    static let paging: [String: (field: String, type: RESTRoute.QueryType)] = ["limit": ("limit", .int), "marker": ("marker", .string)]
+
+    /// Every authenticated REST route.
+    static let routes: [RESTRoute] = [
+        route(.post, "/v1/keys", CreateKey.self, status: .created),
+        route(.get, "/v1/keys", ListKeys.self, query: paging),
+        route(.get, "/v1/keys/{keyId}", DescribeKey.self, path: keyPath),
+        route(.patch, "/v1/keys/{keyId}", UpdateKeyDescription.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/enable", EnableKey.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/disable", DisableKey.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/schedule-deletion", ScheduleKeyDeletion.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/cancel-deletion", CancelKeyDeletion.self, path: keyPath),
+        route(.get, "/v1/keys/{keyId}/tags", ListResourceTags.self, path: keyPath, query: paging),
+        route(.post, "/v1/keys/{keyId}/tags", TagResource.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/untag", UntagResource.self, path: keyPath),
+        route(.get, "/v1/keys/{keyId}/rotation", GetKeyRotationStatus.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/rotation/enable", EnableKeyRotation.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/rotation/disable", DisableKeyRotation.self, path: keyPath),
+        route(.get, "/v1/keys/{keyId}/rotations", ListKeyRotations.self, path: keyPath, query: paging),
+        route(.post, "/v1/keys/{keyId}/rotations", RotateKeyOnDemand.self, path: keyPath),
+        route(.get, "/v1/aliases", ListAliases.self, query: paging.merging(["keyId": ("keyId", .string)]) { a, _ in a }),
+        route(.post, "/v1/aliases", CreateAlias.self, status: .created),
+        route(.put, "/v1/aliases/{aliasName}", UpdateAlias.self, path: ["aliasName": "aliasName"]),
+        route(.delete, "/v1/aliases/{aliasName}", DeleteAlias.self, path: ["aliasName": "aliasName"]),
+        route(.post, "/v1/encrypt", Encrypt.self),
+        route(.post, "/v1/decrypt", Decrypt.self),
+        route(.post, "/v1/reencrypt", ReEncrypt.self),
+        route(.post, "/v1/datakey", GenerateDataKey.self),
+        route(.post, "/v1/datakey/without-plaintext", GenerateDataKeyWithoutPlaintext.self),
+        route(.post, "/v1/random", GenerateRandom.self),
+    ]
+
+    /// Registers the routes on `router`.
+    static func register(on router: Router<AppRequestContext>, door: FrontDoor) {
+        for route in routes {
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                await handle(route, request: request, context: context, door: door)
+            }
+        }
+    }
+
+    static func handle(_ route: RESTRoute, request: Request, context: AppRequestContext, door: FrontDoor) async -> Response {
+        let requestId = FrontDoor.newRequestId()
+        do {
+            if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json"),
+               !type.lowercased().hasPrefix("application/x-amz-json") {
+                throw KMSError(.unsupportedMediaType, "Content-Type must be application/json.")
+            }
+            let authenticated = try await door.authenticate(request, context: context, requestId: requestId, api: .rest, bodyLimit: route.bodyLimit)
+            let input = try mergedInput(route, body: authenticated.body, request: request, context: context)
+            let output = try await route.run(input, door.service, authenticated.context)
+            return FrontDoor.json(output, status: route.status, contentType: contentType, requestId: requestId)
+        } catch {
+            let failure = error as? KMSError ?? KMSError.internalFailure
+            door.logFailure(failure, requestId: requestId, route: route.path)
+            return errorResponse(failure, requestId: requestId)
+        }
+    }
+
+    /// The JSON body with path and query values added as input fields.
+    static func mergedInput(_ route: RESTRoute, body: ByteBuffer, request: Request, context: AppRequestContext) throws(KMSError) -> Data {
+        let raw = Data(body.readableBytesView)
+        if route.pathFields.isEmpty && route.queryFields.isEmpty {
+            return raw.isEmpty ? Data("{}".utf8) : raw
+        }
+        var object: [String: Any] = [:]
+        if !raw.isEmpty {
+            guard let parsed = try? JSONSerialization.jsonObject(with: raw), let dictionary = parsed as? [String: Any] else {
+                throw KMSError(.serialization, "The request body must be a JSON object.")
+            }
+            object = dictionary
+        }
+        for (parameter, field) in route.pathFields {
+            guard let value = context.parameters.get(parameter), let decoded = SigV4.percentDecode(value) else {
+                throw KMSError.validation("Path parameter '\(parameter)' is not valid.")
+            }
+            guard object[field] == nil else { throw KMSError.validation("Field '\(field)' is given in both the path and the body.") }
+            object[field] = decoded
+        }
+        let query = request.uri.queryParameters
+        for (parameter, spec) in route.queryFields {
+            guard let value = query[Substring(parameter)] else { continue }
+            guard object[spec.field] == nil else { throw KMSError.validation("Field '\(spec.field)' is given in both the query and the body.") }
+            switch spec.type {
+            case .string: object[spec.field] = String(value)
+            case .int:
+                guard let number = Int(value) else { throw KMSError.validation("Query parameter '\(parameter)' must be an integer.") }
+                object[spec.field] = number
+            }
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object) else {
+            throw KMSError(.serialization, "The request could not be read.")
+        }
+        return data
+    }
+
+    /// `{"error": {"code", "message", "requestId"}}` with the code's status.
+    static func errorResponse(_ error: KMSError, requestId: String) -> Response {
+        let body: [String: [String: String]] = [
+            "error": ["code": error.code.restCode, "message": error.message, "requestId": requestId],
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let bytes = (try? encoder.encode(body)) ?? Data()
+        return FrontDoor.json(bytes, status: HTTPResponse.Status(code: error.code.httpStatus), contentType: contentType, requestId: requestId)
+    }
+}

@@ -1,0 +1,57 @@
+import KeyCrypto
+
+/// Wraps and unwraps secrets under subkeys of the root key.
+///
+/// The root key is never used directly: HKDF-SHA256 derives one subkey per
+/// purpose (key material, credentials), so a ciphertext of one kind can never
+/// be opened as another. Every wrap binds the owner's identity as AAD.
+public struct Keyring: Sendable {
+    private let materialKey: SecureBytes
+    private let credentialKey: SecureBytes
+
+    public init(rootKey: SecureBytes) throws {
+        materialKey = try HKDF.deriveKey(.sha256, inputKey: rootKey, info: Array("kms/v1/key-material".utf8), outputLength: 32)
+        credentialKey = try HKDF.deriveKey(.sha256, inputKey: rootKey, info: Array("kms/v1/credentials".utf8), outputLength: 32)
+    }
+
+    static func materialAAD(keyId: String, version: Int) -> [UInt8] {
+        Array("kms/v1/key-material|\(keyId)|\(version)".utf8)
+    }
+
+    static func credentialAAD(accessKeyId: String) -> [UInt8] {
+        Array("kms/v1/credentials|\(accessKeyId)".utf8)
+    }
+
+    public func wrapMaterial(_ material: SecureBytes, keyId: String, version: Int) throws -> [UInt8] {
+        try wrap(material, key: materialKey, aad: Self.materialAAD(keyId: keyId, version: version))
+    }
+
+    public func unwrapMaterial(_ wrapped: [UInt8], keyId: String, version: Int) throws -> SecureBytes {
+        try unwrap(wrapped, key: materialKey, aad: Self.materialAAD(keyId: keyId, version: version))
+    }
+
+    public func wrapSecret(_ secret: SecureBytes, accessKeyId: String) throws -> [UInt8] {
+        try wrap(secret, key: credentialKey, aad: Self.credentialAAD(accessKeyId: accessKeyId))
+    }
+
+    public func unwrapSecret(_ wrapped: [UInt8], accessKeyId: String) throws -> SecureBytes {
+        try unwrap(wrapped, key: credentialKey, aad: Self.credentialAAD(accessKeyId: accessKeyId))
+    }
+
+    /// nonce (12) ‖ ciphertext ‖ tag (16).
+    private func wrap(_ secret: SecureBytes, key: SecureBytes, aad: [UInt8]) throws -> [UInt8] {
+        let nonce = try SecureRandom.bytes(AESGCM.nonceSize)
+        let box = try AESGCM.seal(key: key, nonce: nonce, plaintext: secret, aad: aad)
+        return nonce + box.ciphertext + box.tag
+    }
+
+    private func unwrap(_ wrapped: [UInt8], key: SecureBytes, aad: [UInt8]) throws -> SecureBytes {
+        guard wrapped.count >= AESGCM.nonceSize + AESGCM.tagSize else {
+            throw CryptoError.authenticationFailure("unwrap")
+        }
+        let nonce = Array(wrapped[0..<AESGCM.nonceSize])
+        let tag = Array(wrapped[(wrapped.count - AESGCM.tagSize)...])
+        let ciphertext = Array(wrapped[AESGCM.nonceSize..<(wrapped.count - AESGCM.tagSize)])
+        return try AESGCM.open(key: key, nonce: nonce, ciphertext: ciphertext, tag: tag, aad: aad)
+    }
+}

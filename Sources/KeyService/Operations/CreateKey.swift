@@ -1,0 +1,70 @@
+import Foundation
+import KeyCrypto
+import Logging
+
+/// CreateKey: a new KMS key with fresh material (or none, for imported keys).
+public enum CreateKey: Operation {
+    public struct Input: OperationInput {
+        public var description: String?
+        public var keyUsage: String?
+        public var keySpec: String?
+        public var customerMasterKeySpec: String?
+        public var origin: String?
+        public var tags: [WireTag]?
+        public var multiRegion: Bool?
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case description, keyUsage, keySpec, customerMasterKeySpec, origin, tags, multiRegion
+        }
+        public init(description: String? = nil, keyUsage: String? = nil, keySpec: String? = nil, origin: String? = nil, tags: [WireTag]? = nil) {
+            self.description = description
+            self.keyUsage = keyUsage
+            self.keySpec = keySpec
+            self.origin = origin
+            self.tags = tags
+        }
+    }
+
+    public struct Output: Encodable, Sendable {
+        public var keyMetadata: KeyMetadata
+    }
+
+    public static let action = Action.createKey
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        let description = input.description ?? ""
+        try Validate.description(description)
+        if let a = input.keySpec, let b = input.customerMasterKeySpec, a != b {
+            throw KMSError.validation("KeySpec and CustomerMasterKeySpec must not differ.")
+        }
+        let specName = input.keySpec ?? input.customerMasterKeySpec ?? KeySpec.symmetricDefault.rawValue
+        guard let spec = KeySpec(rawValue: specName) else {
+            throw KMSError(.unsupportedOperation, "KeySpec \(sanitizedForMessage(specName)) is not supported by this service.")
+        }
+        let usageName = input.keyUsage ?? spec.allowedUsages[0].rawValue
+        guard let usage = KeyUsage(rawValue: usageName), spec.allowedUsages.contains(usage) else {
+            throw KMSError.validation("KeyUsage \(sanitizedForMessage(usageName)) is not valid for KeySpec \(spec.rawValue).")
+        }
+        let originName = input.origin ?? KeyOrigin.awsKMS.rawValue
+        guard let origin = KeyOrigin(rawValue: originName), origin == .awsKMS else {
+            throw KMSError(.unsupportedOperation, "Origin \(sanitizedForMessage(originName)) is not supported by this service.")
+        }
+        guard input.multiRegion != true else {
+            throw KMSError(.unsupportedOperation, "Multi-Region keys are not supported by this service.")
+        }
+        let tags = input.tags ?? []
+        guard tags.count <= Limits.maxTagsPerKey else { throw KMSError(.tag, "A key may have at most 50 tags.") }
+        try Validate.tags(tags)
+
+        let record = try await service.mutate { _, now in
+            let id = UUIDString.random()
+            let record = KeyRecord(
+                id: id, createdAt: now, description: description, state: .enabled, usage: usage, spec: spec,
+                origin: origin, rotationEnabled: false, rotationPeriodDays: nil, nextRotationAt: nil, deletionAt: nil,
+                latestVersion: 1, tags: tags.map { Tag(key: $0.tagKey, value: $0.tagValue) })
+            let version = try service.newVersion(keyId: id, spec: spec, version: 1, type: .initial, at: now)
+            return ([.putKey(record), .addVersion(version)], record)
+        }
+        context.logger.info("key created", metadata: ["keyId": "\(record.id)"])
+        return Output(keyMetadata: KeyMetadata(record, partition: service.partition))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import KeyCrypto
+import Logging
+
+/// EnableKey: makes a disabled key usable again.
+public enum EnableKey: Operation {
+    public struct Input: OperationInput {
+        public var keyId: String
+        public enum CodingKeys: String, CodingKey, CaseIterable { case keyId }
+        public init(keyId: String) { self.keyId = keyId }
+    }
+
+    public static let action = Action.enableKey
+    public static func keyReference(_ input: Input) -> String? { input.keyId }
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        try await service.updateKey(input.keyId) { record in
+            switch record.state {
+            case .pendingDeletion: return .pendingDeletion
+            case .pendingImport: return .pendingImport
+            case .enabled, .disabled:
+                record.state = .enabled
+                return nil
+            }
+        }
+        return EmptyOutput()
+    }
+}
+
+/// DisableKey: refuses every cryptographic use of a key until it is enabled again.
+public enum DisableKey: Operation {
+    public typealias Input = EnableKey.Input
+    public static let action = Action.disableKey
+    public static func keyReference(_ input: Input) -> String? { input.keyId }
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        try await service.updateKey(input.keyId) { record in
+            switch record.state {
+            case .pendingDeletion: return .pendingDeletion
+            case .pendingImport: return .pendingImport
+            case .enabled, .disabled:
+                record.state = .disabled
+                return nil
+            }
+        }
+        return EmptyOutput()
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import KeyCrypto
+import Logging
+
+/// Encrypt: seals up to 4096 bytes under a key's newest version, bound to the
+/// encryption context. Accepts all four identifier forms.
+public enum Encrypt: Operation {
+    public struct Input: OperationInput {
+        public var keyId: String
+        public var plaintext: SecretBlob
+        public var encryptionContext: [String: String]?
+        public var grantTokens: [String]?
+        public var encryptionAlgorithm: String?
+        public enum CodingKeys: String, CodingKey, CaseIterable {
+            case keyId, plaintext, encryptionContext, grantTokens, encryptionAlgorithm
+        }
+        public init(keyId: String, plaintext: SecretBlob, encryptionContext: [String: String]? = nil) {
+            self.keyId = keyId
+            self.plaintext = plaintext
+            self.encryptionContext = encryptionContext
+        }
+    }
+
+    public struct Output: Encodable, Sendable {
+        public var ciphertextBlob: Blob
+        public var keyId: String
+        public var encryptionAlgorithm: String
+    }
+
+    public static let action = Action.encrypt
+    public static func keyReference(_ input: Input) -> String? { input.keyId }
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        guard (1...Limits.maxPlaintext).contains(input.plaintext.bytes.count) else {
+            throw KMSError.validation("Plaintext must be 1 to \(Limits.maxPlaintext) bytes long.")
+        }
+        let encryptionContext = EncryptionContext(input.encryptionContext ?? [:])
+        try encryptionContext.validate()
+        try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
+        try Validate.grantTokens(input.grantTokens)
+        let entry = try service.encryptionKey(input.keyId)
+        let blob = try service.sealBlob(entry, plaintext: input.plaintext.bytes, context: encryptionContext)
+        return Output(ciphertextBlob: Blob(blob), keyId: service.partition.keyArn(entry.record.id), encryptionAlgorithm: "SYMMETRIC_DEFAULT")
+    }
+}

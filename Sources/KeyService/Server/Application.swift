@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HTTPTypes
+import KeyCrypto
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A built server: the Hummingbird application and the core behind it.
+public struct KeyServer: Sendable {
+    public let application: Application<RouterResponder<AppRequestContext>>
+    public let service: KeyService
+    /// Set on the first start only: the administrator's new credentials.
+    public let bootstrapCredentials: IssuedCredentials?
+    /// Held for the server's lifetime (nil for in-memory servers).
+    public let dataDirectory: DataDirectory?
+}
+
+/// Builds the whole server from its configuration. `kms server` and the tests both call this.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    rootKey: SecureBytes? = nil,
+    clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
+    logger: Logger = Logger(label: "kms"),
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> KeyServer {
+    try configuration.validate()
+    let store: any KeyStore
+    let key: SecureBytes
+    var dataDirectory: DataDirectory?
+    switch configuration.storage {
+    case .dataDirectory(let path):
+        let directory = try DataDirectory(path: path)
+        key = try rootKey ?? FileRootKeyProvider(path: directory.rootKeyPath).loadRootKey()
+        store = try SQLiteKeyStore(path: directory.databasePath)
+        dataDirectory = directory
+    case .memory:
+        key = try rootKey ?? SecureBytes.random(count: 32)
+        store = MemoryKeyStore()
+    }
+    let service = try KeyService(store: store, rootKey: key, partition: configuration.partition, clock: clock, logger: logger)
+    let credentials = try await service.bootstrapAdministrator()
+    if let credentials, let dataDirectory {
+        try dataDirectory.writeCredentials(credentials, region: configuration.partition.region)
+    }
+
+    let verifier = SigV4Verifier(region: configuration.partition.region) { service.credential(accessKeyId: $0) }
+    let door = FrontDoor(service: service, verifier: verifier, logger: logger)
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware { UnmatchedRouteMiddleware() }
+    router.get("/v1/health") { _, _ in
+        FrontDoor.json(Array(#"{"status":"ok"}"#.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
+    }
+    router.get("/v1/openapi.json") { _, _ in
+        FrontDoor.json(Array(OpenAPIDocument.json.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
+    }
+    RESTDoor.register(on: router, door: door)
+
+    let application = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kms"),
+        services: [MaintenanceService(service: service, interval: configuration.maintenanceInterval)],
+        onServerRunning: onServerRunning,
+        logger: logger)
+    return KeyServer(application: application, service: service, bootstrapCredentials: credentials, dataDirectory: dataDirectory)
+}
+
+/// Answers routes that do not exist, and Hummingbird's own errors, in the API's JSON error format.
+struct UnmatchedRouteMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let code: KMSError.Code = switch error.status {
+            case .notFound: .routeNotFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .contentTooLarge: .payloadTooLarge
+            default: error.status.code >= 500 ? .internalError : .validation
+            }
+            let message = code == .routeNotFound ? "No route for \(request.method.rawValue) \(sanitizedForMessage(request.uri.path))." : "The request could not be served."
+            return RESTDoor.errorResponse(KMSError(code, message), requestId: FrontDoor.newRequestId())
+        }
+    }
+}

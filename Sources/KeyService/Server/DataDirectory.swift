@@ -1,0 +1,66 @@
+import Foundation
+import KeyCrypto
+
+/// The server's data directory: created 0700, locked against a second server,
+/// holding `root.key` (0600), `kms.db` and, after the first start,
+/// `admin.credentials` (0600).
+public final class DataDirectory: Sendable {
+    public let path: String
+    private let lockDescriptor: Int32
+
+    public var rootKeyPath: String { path + "/root.key" }
+    public var databasePath: String { path + "/kms.db" }
+    public var credentialsPath: String { path + "/admin.credentials" }
+
+    /// Creates the directory if needed and takes its lock.
+    public init(path: String) throws {
+        self.path = path
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw ConfigurationError("cannot create data directory \(path): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw ConfigurationError("data directory \(path) is not a directory")
+        }
+        if info.st_mode & 0o077 != 0 {
+            _ = chmod(path, 0o700)
+        }
+        let fd = open(path + "/kms.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot open lock file in \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw ConfigurationError("another kms server is already using the data directory \(path) (its lock file kms.lock is held); stop it first")
+        }
+        lockDescriptor = fd
+        // Create the database 0600 before SQLite does: its -wal and -shm files inherit the mode.
+        let db = open(path + "/kms.db", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if db >= 0 { close(db) }
+        for file in ["/kms.db", "/kms.db-wal", "/kms.db-shm"] { _ = chmod(path + file, 0o600) }
+    }
+
+    deinit { close(lockDescriptor) }
+
+    /// Writes the administrator's credentials in the AWS shared-credentials format, mode 0600, never overwriting.
+    public func writeCredentials(_ credentials: IssuedCredentials, region: String) throws {
+        let secret = String(decoding: credentials.secretAccessKey.exportBytes(), as: UTF8.self)
+        let text = """
+            # kms administrator credentials, written once at first start. Keep this file secret.
+            [default]
+            aws_access_key_id = \(credentials.accessKeyId)
+            aws_secret_access_key = \(secret)
+            region = \(region)
+
+            """
+        let fd = open(credentialsPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw ConfigurationError("cannot create \(credentialsPath): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        defer { bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            unlink(credentialsPath)
+            throw ConfigurationError("cannot write \(credentialsPath)")
+        }
+    }
+}

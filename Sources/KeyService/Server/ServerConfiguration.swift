@@ -1,0 +1,46 @@
+/// How `kms server` runs. Built from flags and environment by the CLI.
+public struct ServerConfiguration: Sendable {
+    public enum Storage: Sendable {
+        /// SQLite and a root key file in the data directory (the default).
+        case dataDirectory(String)
+        /// Everything in memory with the given root key (tests).
+        case memory
+    }
+
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8720
+    public var storage: Storage = .dataDirectory("./kms-data")
+    public var partition: Partition = Partition()
+    public var maintenanceInterval: Duration = .seconds(60)
+
+    public init() {}
+
+    /// Parses `host:port` (or `[v6]:port`).
+    public mutating func setListen(_ value: String) throws {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { throw ConfigurationError("listen address must be host:port, got '\(value)'") }
+        var host = String(value[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ConfigurationError("listen address must name a host, got '\(value)'") }
+        self.host = host
+        self.port = port
+    }
+
+    /// Checks region and account look like AWS's (they appear in every ARN).
+    public func validate() throws {
+        let region = partition.region
+        guard !region.isEmpty, region.utf8.count <= 32,
+              region.allSatisfy({ $0.isLowercase && $0.isLetter || $0.isNumber || $0 == "-" }) else {
+            throw ConfigurationError("region must be lowercase letters, digits and '-', like us-east-1")
+        }
+        guard partition.account.count == 12, partition.account.allSatisfy(\.isNumber) else {
+            throw ConfigurationError("account must be 12 digits")
+        }
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

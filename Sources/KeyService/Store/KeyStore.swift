@@ -1,0 +1,36 @@
+/// Everything the service persists, as loaded at start-up.
+public struct StoreSnapshot: Sendable {
+    public var keys: [KeyRecord] = []
+    public var versions: [KeyVersionRecord] = []
+    public var aliases: [AliasRecord] = []
+    public var principals: [PrincipalRecord] = []
+    public var accessKeys: [AccessKeyRecord] = []
+    public var settings: [String: String] = [:]
+    /// Ids of keys whose material was destroyed (tombstones, so a late blob says NotFound).
+    public var destroyedKeys: Set<String> = []
+    public init() {}
+}
+
+/// One change to persisted state. A mutation is a list of these, applied atomically.
+public enum StoreChange: Sendable {
+    /// Insert or replace a key's metadata and tags.
+    case putKey(KeyRecord)
+    /// Add a version of a key's material (never replaced).
+    case addVersion(KeyVersionRecord)
+    /// Destroy a key: metadata, every version's material, tags and aliases.
+    case destroyKey(id: String, at: Timestamp)
+    case putAlias(AliasRecord)
+    case deleteAlias(name: String)
+    case putPrincipal(PrincipalRecord)
+    case putAccessKey(AccessKeyRecord)
+    case putSetting(name: String, value: String)
+}
+
+/// Persistence for keys, aliases and credentials.
+///
+/// `commit` applies every change or none, and returns only once the changes are
+/// durable. Implementations: `SQLiteKeyStore` (the default) and `MemoryKeyStore`.
+public protocol KeyStore: Sendable {
+    func load() throws -> StoreSnapshot
+    func commit(_ changes: [StoreChange]) throws
+}

@@ -1,0 +1,236 @@
+import Synchronization
+
+/// The default `KeyStore`: one SQLite database file, WAL mode, foreign keys on,
+/// `synchronous=FULL` so that a committed change survives power loss.
+public final class SQLiteKeyStore: KeyStore {
+    private let connection: Mutex<SQLiteConnectionBox>
+
+    struct SQLiteConnectionBox: ~Copyable {
+        let connection: SQLiteConnection
+    }
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the newest schema.
+    public init(path: String) throws {
+        let connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA journal_mode=WAL")
+        try connection.execute("PRAGMA synchronous=FULL")
+        try connection.execute("PRAGMA foreign_keys=ON")
+        try Migrations.migrate(connection)
+        self.connection = Mutex(SQLiteConnectionBox(connection: connection))
+    }
+
+    /// The schema version this database is at.
+    public func schemaVersion() throws -> Int {
+        try connection.withLock { box throws in try box.connection.userVersion }
+    }
+
+    public func load() throws -> StoreSnapshot {
+        try connection.withLock { box throws in
+            let db = box.connection
+            var snapshot = StoreSnapshot()
+            var tags: [String: [Tag]] = [:]
+            let tagRows = try db.prepare("SELECT key_id, tag_key, tag_value FROM key_tags ORDER BY key_id, tag_key")
+            while try tagRows.step() {
+                tags[tagRows.text(0), default: []].append(Tag(key: tagRows.text(1), value: tagRows.text(2)))
+            }
+            let keyRows = try db.prepare("""
+                SELECT id, created_at, description, state, usage, spec, origin, rotation_enabled,
+                       rotation_period_days, next_rotation_at, deletion_at, latest_version FROM keys ORDER BY id
+                """)
+            while try keyRows.step() {
+                guard let state = KeyState(rawValue: keyRows.text(3)), let usage = KeyUsage(rawValue: keyRows.text(4)),
+                      let spec = KeySpec(rawValue: keyRows.text(5)), let origin = KeyOrigin(rawValue: keyRows.text(6))
+                else { throw SQLiteError(code: 11, message: "unreadable key row") }
+                let id = keyRows.text(0)
+                snapshot.keys.append(KeyRecord(
+                    id: id, createdAt: Timestamp(microseconds: keyRows.int64(1)), description: keyRows.text(2),
+                    state: state, usage: usage, spec: spec, origin: origin, rotationEnabled: keyRows.int(7) != 0,
+                    rotationPeriodDays: keyRows.optionalInt64(8).map { Int($0) },
+                    nextRotationAt: keyRows.optionalInt64(9).map(Timestamp.init(microseconds:)),
+                    deletionAt: keyRows.optionalInt64(10).map(Timestamp.init(microseconds:)),
+                    latestVersion: keyRows.int(11), tags: tags[id] ?? []))
+            }
+            let versionRows = try db.prepare(
+                "SELECT key_id, version, created_at, rotation_type, wrapped_material FROM key_versions ORDER BY key_id, version")
+            while try versionRows.step() {
+                guard let type = RotationType(rawValue: versionRows.text(3)) else {
+                    throw SQLiteError(code: 11, message: "unreadable key version row")
+                }
+                snapshot.versions.append(KeyVersionRecord(
+                    keyId: versionRows.text(0), version: versionRows.int(1),
+                    createdAt: Timestamp(microseconds: versionRows.int64(2)), rotationType: type,
+                    wrappedMaterial: versionRows.blob(4)))
+            }
+            let aliasRows = try db.prepare("SELECT name, target_key_id, created_at, updated_at FROM aliases ORDER BY name")
+            while try aliasRows.step() {
+                snapshot.aliases.append(AliasRecord(
+                    name: aliasRows.text(0), targetKeyId: aliasRows.text(1),
+                    createdAt: Timestamp(microseconds: aliasRows.int64(2)), updatedAt: Timestamp(microseconds: aliasRows.int64(3))))
+            }
+            let principalRows = try db.prepare("SELECT id, name, kind, enabled, created_at FROM principals ORDER BY name")
+            while try principalRows.step() {
+                guard let kind = PrincipalRecord.Kind(rawValue: principalRows.text(2)) else {
+                    throw SQLiteError(code: 11, message: "unreadable principal row")
+                }
+                snapshot.principals.append(PrincipalRecord(
+                    id: principalRows.text(0), name: principalRows.text(1), kind: kind, enabled: principalRows.int(3) != 0,
+                    createdAt: Timestamp(microseconds: principalRows.int64(4))))
+            }
+            let accessKeyRows = try db.prepare("SELECT id, principal_id, wrapped_secret, status, created_at FROM access_keys ORDER BY id")
+            while try accessKeyRows.step() {
+                guard let status = AccessKeyRecord.Status(rawValue: accessKeyRows.text(3)) else {
+                    throw SQLiteError(code: 11, message: "unreadable access key row")
+                }
+                snapshot.accessKeys.append(AccessKeyRecord(
+                    id: accessKeyRows.text(0), principalId: accessKeyRows.text(1), wrappedSecret: accessKeyRows.blob(2),
+                    status: status, createdAt: Timestamp(microseconds: accessKeyRows.int64(4))))
+            }
+            let settingRows = try db.prepare("SELECT name, value FROM settings")
+            while try settingRows.step() { snapshot.settings[settingRows.text(0)] = settingRows.text(1) }
+            let destroyedRows = try db.prepare("SELECT id FROM destroyed_keys")
+            while try destroyedRows.step() { snapshot.destroyedKeys.insert(destroyedRows.text(0)) }
+            return snapshot
+        }
+    }
+
+    public func commit(_ changes: [StoreChange]) throws {
+        try connection.withLock { box throws in
+            let db = box.connection
+            try db.transaction {
+                for change in changes { try Self.apply(change, db) }
+            }
+        }
+    }
+
+    private static func apply(_ change: StoreChange, _ db: SQLiteConnection) throws {
+        func time(_ t: Timestamp?) -> SQLiteStatement.Value { t.map { .int($0.microseconds) } ?? .null }
+        switch change {
+        case .putKey(let key):
+            try db.prepare("""
+                INSERT INTO keys (id, created_at, description, state, usage, spec, origin, rotation_enabled,
+                                  rotation_period_days, next_rotation_at, deletion_at, latest_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET description = excluded.description, state = excluded.state,
+                    rotation_enabled = excluded.rotation_enabled, rotation_period_days = excluded.rotation_period_days,
+                    next_rotation_at = excluded.next_rotation_at, deletion_at = excluded.deletion_at,
+                    latest_version = excluded.latest_version
+                """).run([
+                    .text(key.id), .int(key.createdAt.microseconds), .text(key.description), .text(key.state.rawValue),
+                    .text(key.usage.rawValue), .text(key.spec.rawValue), .text(key.origin.rawValue),
+                    .int(key.rotationEnabled ? 1 : 0), key.rotationPeriodDays.map { .int(Int64($0)) } ?? .null,
+                    time(key.nextRotationAt), time(key.deletionAt), .int(Int64(key.latestVersion)),
+                ])
+            try db.prepare("DELETE FROM key_tags WHERE key_id = ?").run([.text(key.id)])
+            let insertTag = try db.prepare("INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)")
+            for tag in key.tags { try insertTag.run([.text(key.id), .text(tag.key), .text(tag.value)]) }
+        case .addVersion(let version):
+            try db.prepare("""
+                INSERT INTO key_versions (key_id, version, created_at, rotation_type, wrapped_material) VALUES (?, ?, ?, ?, ?)
+                """).run([.text(version.keyId), .int(Int64(version.version)), .int(version.createdAt.microseconds),
+                          .text(version.rotationType.rawValue), .blob(version.wrappedMaterial)])
+        case .destroyKey(let id, let at):
+            // Cascades to versions, tags and aliases. secure_delete overwrites the freed pages.
+            try db.prepare("DELETE FROM keys WHERE id = ?").run([.text(id)])
+            try db.prepare("INSERT OR IGNORE INTO destroyed_keys (id, destroyed_at) VALUES (?, ?)").run([.text(id), .int(at.microseconds)])
+        case .putAlias(let alias):
+            try db.prepare("""
+                INSERT INTO aliases (name, target_key_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET target_key_id = excluded.target_key_id, updated_at = excluded.updated_at
+                """).run([.text(alias.name), .text(alias.targetKeyId), .int(alias.createdAt.microseconds), .int(alias.updatedAt.microseconds)])
+        case .deleteAlias(let name):
+            try db.prepare("DELETE FROM aliases WHERE name = ?").run([.text(name)])
+        case .putPrincipal(let principal):
+            try db.prepare("""
+                INSERT INTO principals (id, name, kind, enabled, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, enabled = excluded.enabled
+                """).run([.text(principal.id), .text(principal.name), .text(principal.kind.rawValue),
+                          .int(principal.enabled ? 1 : 0), .int(principal.createdAt.microseconds)])
+        case .putAccessKey(let accessKey):
+            try db.prepare("""
+                INSERT INTO access_keys (id, principal_id, wrapped_secret, status, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET status = excluded.status
+                """).run([.text(accessKey.id), .text(accessKey.principalId), .blob(accessKey.wrappedSecret),
+                          .text(accessKey.status.rawValue), .int(accessKey.createdAt.microseconds)])
+        case .putSetting(let name, let value):
+            try db.prepare("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+                .run([.text(name), .text(value)])
+        }
+    }
+}
+
+/// Numbered schema migrations. Each runs once, in order, in its own transaction;
+/// `PRAGMA user_version` records how far a database has come. Never edit a
+/// released migration: add the next one.
+enum Migrations {
+    static let all: [String] = [
+        // 1: keys, versions, tags, aliases, principals, access keys, settings.
+        """
+        CREATE TABLE keys (
+            id TEXT PRIMARY KEY,
+            created_at INTEGER NOT NULL,
+            description TEXT NOT NULL,
+            state TEXT NOT NULL,
+            usage TEXT NOT NULL,
+            spec TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            rotation_enabled INTEGER NOT NULL,
+            rotation_period_days INTEGER,
+            next_rotation_at INTEGER,
+            deletion_at INTEGER,
+            latest_version INTEGER NOT NULL
+        );
+        CREATE TABLE key_versions (
+            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            rotation_type TEXT NOT NULL,
+            wrapped_material BLOB NOT NULL,
+            PRIMARY KEY (key_id, version)
+        );
+        CREATE TABLE key_tags (
+            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+            tag_key TEXT NOT NULL,
+            tag_value TEXT NOT NULL,
+            PRIMARY KEY (key_id, tag_key)
+        );
+        CREATE TABLE aliases (
+            name TEXT PRIMARY KEY,
+            target_key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX aliases_by_target ON aliases(target_key_id);
+        CREATE TABLE principals (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE access_keys (
+            id TEXT PRIMARY KEY,
+            principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+            wrapped_secret BLOB NOT NULL,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE destroyed_keys (id TEXT PRIMARY KEY, destroyed_at INTEGER NOT NULL);
+        """,
+    ]
+
+    static func migrate(_ db: SQLiteConnection) throws {
+        // Overwrite deleted content (destroyed key material) instead of leaving it in free pages.
+        try db.execute("PRAGMA secure_delete=ON")
+        let current = try db.userVersion
+        guard current <= all.count else {
+            throw SQLiteError(code: 1, message: "database schema \(current) is newer than this build (\(all.count))")
+        }
+        for (index, sql) in all.enumerated() where index >= current {
+            try db.transaction {
+                try db.execute(sql)
+                try db.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+}

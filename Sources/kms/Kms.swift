@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `kms`: runs the key service (`kms server`) and talks to it (every other command).
+@main
+struct Kms: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kms",
+        abstract: "A self-hosted key management and envelope-encryption service.",
+        subcommands: [
+            ServerCommand.self, KeysCommand.self, AliasesCommand.self,
+            EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
+        ])
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KeyCrypto
+import KeyService
+import Logging
+
+/// `kms server`: runs the service until SIGTERM or SIGINT.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "server", abstract: "Run the key service.")
+
+    @Option(help: "Address to listen on, host:port (env KMS_LISTEN; default 127.0.0.1:8720).")
+    var listen: String?
+
+    @Option(help: "Data directory for the database and root key (env KMS_DATA_DIR; default ./kms-data).")
+    var dataDir: String?
+
+    @Option(help: "Region in ARNs and the SigV4 scope (env KMS_REGION; default us-east-1).")
+    var region: String?
+
+    @Option(help: "12-digit account id in ARNs (env KMS_ACCOUNT; default 000000000000).")
+    var account: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (env KMS_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        let dataDirectory = dataDir ?? environment["KMS_DATA_DIR"] ?? "./kms-data"
+        configuration.storage = .dataDirectory(dataDirectory)
+        do {
+            try configuration.setListen(listen ?? environment["KMS_LISTEN"] ?? "127.0.0.1:8720")
+            configuration.partition = Partition(
+                region: region ?? environment["KMS_REGION"] ?? "us-east-1",
+                account: account ?? environment["KMS_ACCOUNT"] ?? "000000000000")
+            try configuration.validate()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let levelName = logLevel ?? environment["KMS_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("unknown log level '\(levelName)'")
+        }
+        var logger = Logger(label: "kms") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+
+        let server: KeyServer
+        let listening = "kms listening on http://\(configuration.host):\(configuration.port) (data in \(dataDirectory))"
+        do {
+            server = try await buildApplication(configuration: configuration, logger: logger) { _ in
+                Terminal.printLine(listening)
+            }
+        } catch let error as ConfigurationError {
+            Terminal.printError("kms server: \(error.description)")
+            throw ExitCode(ExitCodes.configuration)
+        }
+        if let credentials = server.bootstrapCredentials, let directory = server.dataDirectory {
+            let secret = String(decoding: credentials.secretAccessKey.exportBytes(), as: UTF8.self)
+            Terminal.printLine("""
+                Created the administrator principal '\(credentials.principalName)'. Its credentials are shown once:
+                  access key id:     \(credentials.accessKeyId)
+                  secret access key: \(secret)
+                They are also in \(directory.credentialsPath) (mode 0600), which the kms CLI reads by default.
+                """)
+        }
+        try await server.application.runService()
+    }
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import Client
+import Foundation
+import KeyCrypto
+
+/// Exit codes scripts can tell apart.
+enum ExitCodes {
+    static let failure: Int32 = 1
+    static let usage: Int32 = 64
+    static let integrity: Int32 = 65
+    static let unreachable: Int32 = 69
+    static let configuration: Int32 = 78
+    static let accessDenied: Int32 = 77
+}
+
+enum Terminal {
+    static func printLine(_ text: String) {
+        var line = text + "\n"
+        line.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
+    }
+
+    static func printError(_ text: String) {
+        var line = text + "\n"
+        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func writeStdout(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Connection options every client command shares.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Service endpoint (env KMS_ENDPOINT; default http://127.0.0.1:8720).")
+    var endpoint: String?
+
+    @Option(help: "Access key id (env KMS_ACCESS_KEY_ID).")
+    var accessKeyId: String?
+
+    @Option(help: "Secret access key (env KMS_SECRET_ACCESS_KEY). Prefer the environment or a credentials file.")
+    var secretAccessKey: String?
+
+    @Option(help: "AWS-style credentials file (env KMS_CREDENTIALS_FILE; default ./kms-data/admin.credentials).")
+    var credentialsFile: String?
+
+    @Option(help: "Region of the service (env KMS_REGION; default from the credentials file, else us-east-1).")
+    var region: String?
+
+    @Option(help: "Output format: table or json.")
+    var output: OutputFormat = .table
+
+    func makeClient() throws -> KeyServiceClient {
+        let environment = ProcessInfo.processInfo.environment
+        let endpoint = self.endpoint ?? environment["KMS_ENDPOINT"] ?? "http://127.0.0.1:8720"
+        var fileRegion: String?
+        let credentials: Credentials
+        if let id = accessKeyId ?? environment["KMS_ACCESS_KEY_ID"] {
+            guard let secret = secretAccessKey ?? environment["KMS_SECRET_ACCESS_KEY"] else {
+                throw ValidationError("an access key id needs its secret (--secret-access-key or KMS_SECRET_ACCESS_KEY)")
+            }
+            credentials = Credentials(accessKeyId: id, secretAccessKey: secret)
+        } else {
+            let path = credentialsFile ?? environment["KMS_CREDENTIALS_FILE"] ?? "./kms-data/admin.credentials"
+            do {
+                (credentials, fileRegion) = try Credentials.load(file: path)
+            } catch {
+                throw ValidationError("no credentials: set KMS_ACCESS_KEY_ID and KMS_SECRET_ACCESS_KEY, or point --credentials-file at a credentials file (\(error))")
+            }
+        }
+        let region = self.region ?? environment["KMS_REGION"] ?? fileRegion ?? "us-east-1"
+        do {
+            return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+/// Runs a client command body, mapping failures to messages and exit codes.
+func runClient(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ClientError {
+        Terminal.printError("kms: \(error)")
+        switch error {
+        case .service(let status, let code, _, _):
+            if code == "AccessDenied" || code == "UnrecognizedClient" || code == "InvalidSignature" || status == 403 {
+                throw ExitCode(ExitCodes.accessDenied)
+            }
+            if code == "InvalidCiphertext" || code == "IncorrectKey" { throw ExitCode(ExitCodes.integrity) }
+            throw ExitCode(ExitCodes.failure)
+        case .unreachable: throw ExitCode(ExitCodes.unreachable)
+        case .configuration: throw ExitCode(ExitCodes.usage)
+        case .invalidResponse: throw ExitCode(ExitCodes.failure)
+        }
+    }
+}
+
+/// Parses `k=v` pairs, from repeated options or comma-separated lists.
+func parsePairs(_ values: [String], option: String) throws -> [String: String] {
+    var pairs: [String: String] = [:]
+    for value in values {
+        for item in value.split(separator: ",", omittingEmptySubsequences: true) {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw ValidationError("\(option) takes key=value pairs, got '\(item)'")
+            }
+            pairs[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        }
+    }
+    return pairs
+}
+
+/// Prints rows as aligned columns, or `json` as JSON.
+func emit(_ format: OutputFormat, json: Any, headers: [String], rows: [[String]]) {
+    switch format {
+    case .json:
+        let data = (try? JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        Terminal.printLine(String(decoding: data, as: UTF8.self))
+    case .table:
+        guard !headers.isEmpty else { return }
+        var widths = headers.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        Terminal.printLine(line(headers))
+        for row in rows { Terminal.printLine(line(row)) }
+    }
+}
+
+extension KeyMetadata {
+    var json: [String: Any] {
+        var object: [String: Any] = [
+            "keyId": keyId, "arn": arn, "awsAccountId": awsAccountId, "creationDate": creationDate, "enabled": enabled,
+            "description": description, "keyUsage": keyUsage, "keyState": keyState, "origin": origin,
+            "keyManager": keyManager, "keySpec": keySpec, "multiRegion": multiRegion,
+        ]
+        if let deletionDate { object["deletionDate"] = deletionDate }
+        return object
+    }
+
+    func emit(_ format: OutputFormat) {
+        var rows: [[String]] = [
+            ["KeyId", keyId], ["Arn", arn], ["State", keyState], ["Description", description], ["Created", creationDate],
+            ["Spec", keySpec], ["Usage", keyUsage], ["Origin", origin],
+        ]
+        if let deletionDate { rows.append(["DeletionDate", deletionDate]) }
+        emitPairs(format, json: ["keyMetadata": json], rows: rows)
+    }
+}
+
+/// Prints label/value pairs, or `json` as JSON.
+func emitPairs(_ format: OutputFormat, json: Any, rows: [[String]]) {
+    switch format {
+    case .json: emit(.json, json: json, headers: [], rows: [])
+    case .table:
+        let width = rows.map { $0[0].count }.max() ?? 0
+        for row in rows { Terminal.printLine(row[0].padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row[1]) }
+    }
+}
+
+/// Reads all of a file, or standard input for "-".
+func readInput(_ path: String) throws -> [UInt8] {
+    if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+    return Array(data)
+}
