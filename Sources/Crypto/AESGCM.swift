@@ -87,10 +87,18 @@ public enum AESGCM {
     }
 
     /// Decrypts and verifies. Throws `.authenticationFailure` if the tag does not verify.
+    ///
+    /// The tag must be exactly `expectedTagLength` bytes (16 unless a caller, such
+    /// as a known-answer test, names a shorter one): GCM itself would accept any
+    /// prefix of a valid tag, which would let a forger shorten it.
     public static func open(
-        key: SecureBytes, nonce: [UInt8], ciphertext: UnsafeRawBufferPointer, tag: [UInt8], aad: [UInt8]
+        key: SecureBytes, nonce: [UInt8], ciphertext: UnsafeRawBufferPointer, tag: [UInt8], aad: [UInt8],
+        expectedTagLength: Int = tagSize
     ) throws(CryptoError) -> SecureBytes {
-        try checkSizes(nonce: nonce.count, tag: tag.count)
+        try checkSizes(nonce: nonce.count, tag: expectedTagLength)
+        guard tag.count == expectedTagLength else {
+            throw CryptoError(.authenticationFailure, "AES-GCM open (tag of \(tag.count) bytes, expected \(expectedTagLength))", drainQueue: false)
+        }
         let cipher = try cipher(forKeySize: key.count)
         let context = try requireNonNil(EVP_CIPHER_CTX_new(), "EVP_CIPHER_CTX_new")
         defer { EVP_CIPHER_CTX_free(context) }
@@ -127,9 +135,10 @@ public enum AESGCM {
         return plaintext
     }
 
-    public static func open(key: SecureBytes, nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8], aad: [UInt8]) throws(CryptoError) -> SecureBytes {
+    public static func open(key: SecureBytes, nonce: [UInt8], ciphertext: [UInt8], tag: [UInt8], aad: [UInt8],
+                            expectedTagLength: Int = tagSize) throws(CryptoError) -> SecureBytes {
         try ciphertext.withUnsafeBufferPointer { (buffer) throws(CryptoError) in
-            try open(key: key, nonce: nonce, ciphertext: UnsafeRawBufferPointer(buffer), tag: tag, aad: aad)
+            try open(key: key, nonce: nonce, ciphertext: UnsafeRawBufferPointer(buffer), tag: tag, aad: aad, expectedTagLength: expectedTagLength)
         }
     }
 

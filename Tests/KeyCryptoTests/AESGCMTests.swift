@@ -36,7 +36,8 @@ struct AESGCMTests {
             let kind = thrownKind { try AESGCM.seal(key: key, nonce: nonce, plaintext: plaintext, aad: aad, tagLength: tagLength) }
             #expect(kind == .invalidArgument, "tag of \(tagLength) bytes")
             let openKind = thrownKind {
-                try AESGCM.open(key: key, nonce: nonce, ciphertext: plaintext, tag: [UInt8](repeating: 0, count: tagLength), aad: aad)
+                try AESGCM.open(key: key, nonce: nonce, ciphertext: plaintext, tag: [UInt8](repeating: 0, count: tagLength), aad: aad,
+                                expectedTagLength: tagLength)
             }
             #expect(openKind == .invalidArgument, "tag of \(tagLength) bytes")
         }
@@ -69,13 +70,19 @@ struct AESGCMTests {
     /// `open` checks as many tag bytes as it is handed (4...16, as GCM allows),
     /// so a correct prefix of the tag verifies. Whoever parses a stored or
     /// received ciphertext must insist on the full `AESGCM.tagSize` itself.
-    @Test func openChecksOnlyAsManyTagBytesAsItIsGiven() throws {
+    @Test func openRefusesATruncatedTagUnlessTheCallerNamesItsLength() throws {
         let sealed = try AESGCM.seal(key: key, nonce: nonce, plaintext: plaintext, aad: aad)
         for length in [4, 12, 15] {
-            let opened = try AESGCM.open(key: key, nonce: nonce, ciphertext: sealed.ciphertext, tag: Array(sealed.tag.prefix(length)), aad: aad)
+            let truncated = Array(sealed.tag.prefix(length))
+            let kind = thrownKind { try AESGCM.open(key: key, nonce: nonce, ciphertext: sealed.ciphertext, tag: truncated, aad: aad) }
+            #expect(kind == .authenticationFailure, "a \(length)-byte prefix of the tag must not verify by default")
+            // Known-answer vectors with short tags name their length explicitly.
+            let opened = try AESGCM.open(key: key, nonce: nonce, ciphertext: sealed.ciphertext, tag: truncated, aad: aad, expectedTagLength: length)
             #expect(opened.exportBytes() == plaintext)
         }
-        let kind = thrownKind { try AESGCM.open(key: key, nonce: nonce, ciphertext: sealed.ciphertext, tag: Array(sealed.tag.prefix(3)), aad: aad) }
+        let kind = thrownKind {
+            try AESGCM.open(key: key, nonce: nonce, ciphertext: sealed.ciphertext, tag: Array(sealed.tag.prefix(3)), aad: aad, expectedTagLength: 3)
+        }
         #expect(kind == .invalidArgument)
     }
 

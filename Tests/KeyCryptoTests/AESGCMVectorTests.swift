@@ -22,7 +22,7 @@ struct AESGCMVectorTests {
             let sealed = try AESGCM.seal(key: key, nonce: iv, plaintext: plaintext, aad: aad, tagLength: tag.count)
             #expect(sealed.ciphertext == ciphertext, "line \(record.line)")
             #expect(sealed.tag == tag, "line \(record.line)")
-            let opened = try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad)
+            let opened = try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad, expectedTagLength: tag.count)
             #expect(opened.exportBytes() == plaintext, "line \(record.line)")
         }
         #expect(tagLengths == [4, 8, 12, 13, 14, 15, 16])
@@ -38,12 +38,12 @@ struct AESGCMVectorTests {
             let ciphertext = try record.hex("CT"), tag = try record.hex("Tag")
             if record.fails {
                 #expect(record.fields["PT"] == nil, "line \(record.line)")
-                let kind = thrownKind { try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad) }
+                let kind = thrownKind { try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad, expectedTagLength: tag.count) }
                 #expect(kind == .authenticationFailure, "line \(record.line)")
                 rejected += 1
             } else {
                 let plaintext = try record.hex("PT")
-                let opened = try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad)
+                let opened = try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad, expectedTagLength: tag.count)
                 #expect(opened.exportBytes() == plaintext, "line \(record.line)")
                 accepted += 1
             }
@@ -69,7 +69,7 @@ struct AESGCMVectorTests {
                 #expect(key.count * 8 == group.keySize && iv.count * 8 == group.ivSize && tag.count * 8 == group.tagSize)
                 if iv.count > Self.maxSupportedIVBytes {
                     let sealKind = thrownKind { try AESGCM.seal(key: key, nonce: iv, plaintext: message, aad: aad, tagLength: tag.count) }
-                    let openKind = thrownKind { try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad) }
+                    let openKind = thrownKind { try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad, expectedTagLength: tag.count) }
                     #expect(sealKind == .invalidArgument, "tcId \(test.tcId)")
                     #expect(openKind == .invalidArgument, "tcId \(test.tcId)")
                     refusedLongIV += 1
@@ -78,7 +78,7 @@ struct AESGCMVectorTests {
                 let sealed = try AESGCM.seal(key: key, nonce: iv, plaintext: message, aad: aad, tagLength: tag.count)
                 #expect(sealed.ciphertext == ciphertext, "tcId \(test.tcId)")
                 #expect(sealed.tag == tag, "tcId \(test.tcId)")
-                let opened = try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad)
+                let opened = try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad, expectedTagLength: tag.count)
                 #expect(opened.exportBytes() == message, "tcId \(test.tcId)")
                 roundTripped += 1
             }
@@ -95,7 +95,7 @@ struct AESGCMVectorTests {
                 let key = SecureBytes(copying: try bytes(hex: test.key))
                 let iv = try bytes(hex: test.iv), aad = try bytes(hex: test.aad), message = try bytes(hex: test.msg)
                 let ciphertext = try bytes(hex: test.ct), tag = try bytes(hex: test.tag)
-                let openKind = thrownKind { try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad) }
+                let openKind = thrownKind { try AESGCM.open(key: key, nonce: iv, ciphertext: ciphertext, tag: tag, aad: aad, expectedTagLength: tag.count) }
                 if iv.isEmpty {
                     // A zero-length IV is outside GCM's domain: refused before any crypto.
                     #expect(openKind == .invalidArgument, "tcId \(test.tcId)")
