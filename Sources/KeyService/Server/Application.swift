@@ -56,6 +56,7 @@ public func buildApplication(
         FrontDoor.json(Array(OpenAPIDocument.json.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
     }
     RESTDoor.register(on: router, door: door)
+    AWSDoor.register(on: router, door: door)
 
     let application = Application(
         router: router,
