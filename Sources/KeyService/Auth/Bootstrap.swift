@@ -18,11 +18,21 @@ extension KeyService {
     /// Returns nil if an administrator already exists.
     public func bootstrapAdministrator(name: String = "admin") async throws -> IssuedCredentials? {
         try await mutate { state, now in
-            guard state.settings[Self.administratorSetting] == nil else { return ([], nil) }
+            if let existing = state.settings[Self.administratorSetting] {
+                // A database from before roles existed: its administrator keeps full rights.
+                guard state.bindings.isEmpty, state.principals[existing] != nil else { return ([], nil) }
+                let binding = BindingRecord(
+                    id: UUIDString.random(), principalId: existing, role: "admin", scope: .allKeys, conditions: [],
+                    effect: .allow, createdAt: now)
+                return ([.putBinding(binding)], nil)
+            }
             let principal = PrincipalRecord(id: UUIDString.random(), name: name, kind: .user, enabled: true, createdAt: now)
             let (accessKey, secret) = try self.makeAccessKey(principalId: principal.id, at: now)
+            let binding = BindingRecord(
+                id: UUIDString.random(), principalId: principal.id, role: "admin", scope: .allKeys, conditions: [],
+                effect: .allow, createdAt: now)
             return ([
-                .putPrincipal(principal), .putAccessKey(accessKey),
+                .putPrincipal(principal), .putAccessKey(accessKey), .putBinding(binding),
                 .putSetting(name: Self.administratorSetting, value: principal.id),
             ], IssuedCredentials(principalName: name, accessKeyId: accessKey.id, secretAccessKey: secret))
         }

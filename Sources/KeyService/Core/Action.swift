@@ -33,9 +33,63 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
     case generateDataKey = "kms:GenerateDataKey"
     case generateDataKeyWithoutPlaintext = "kms:GenerateDataKeyWithoutPlaintext"
     case generateRandom = "kms:GenerateRandom"
+    // Grants.
+    case createGrant = "kms:CreateGrant"
+    case listGrants = "kms:ListGrants"
+    case listRetirableGrants = "kms:ListRetirableGrants"
+    case retireGrant = "kms:RetireGrant"
+    case revokeGrant = "kms:RevokeGrant"
+    // Key policies.
+    case getKeyPolicy = "kms:GetKeyPolicy"
+    case putKeyPolicy = "kms:PutKeyPolicy"
+    case listKeyPolicies = "kms:ListKeyPolicies"
+    // Identity and access administration.
+    case createPrincipal = "iam:CreatePrincipal"
+    case listPrincipals = "iam:ListPrincipals"
+    case describePrincipal = "iam:DescribePrincipal"
+    case updatePrincipal = "iam:UpdatePrincipal"
+    case deletePrincipal = "iam:DeletePrincipal"
+    case createAccessKey = "iam:CreateAccessKey"
+    case updateAccessKey = "iam:UpdateAccessKey"
+    case deleteAccessKey = "iam:DeleteAccessKey"
+    case createRole = "iam:CreateRole"
+    case listRoles = "iam:ListRoles"
+    case describeRole = "iam:DescribeRole"
+    case updateRole = "iam:UpdateRole"
+    case deleteRole = "iam:DeleteRole"
+    case createBinding = "iam:CreateBinding"
+    case listBindings = "iam:ListBindings"
+    case deleteBinding = "iam:DeleteBinding"
+    // Audit.
+    case readAuditLog = "audit:ReadAuditLog"
 
-    /// The operation name without the `kms:` prefix, as AWS and the audit log spell it.
-    public var operationName: String { String(rawValue.dropFirst(4)) }
+    /// The operation name without the service prefix (`kms:`, `iam:`, `audit:`), as AWS and the audit log spell it.
+    public var operationName: String { String(rawValue[rawValue.index(after: rawValue.firstIndex(of: ":")!)...]) }
+
+    /// Whether the action acts on one key (and so can be scoped to keys, aliases or tags).
+    public var isKeyScoped: Bool {
+        switch self {
+        case .createKey, .listKeys, .generateRandom, .listRetirableGrants, .readAuditLog:
+            false
+        case .createPrincipal, .listPrincipals, .describePrincipal, .updatePrincipal, .deletePrincipal,
+             .createAccessKey, .updateAccessKey, .deleteAccessKey, .createRole, .listRoles, .describeRole,
+             .updateRole, .deleteRole, .createBinding, .listBindings, .deleteBinding:
+            false
+        default:
+            true
+        }
+    }
+
+    /// Whether a grant may allow this action (AWS: the grant operations).
+    public var isGrantable: Bool {
+        switch self {
+        case .encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext,
+             .describeKey, .createGrant, .retireGrant:
+            true
+        default:
+            false
+        }
+    }
 
     /// Whether the action touches a key's material (authorised before any is read).
     public var isCryptographic: Bool {

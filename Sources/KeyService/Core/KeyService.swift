@@ -12,7 +12,6 @@ public final class KeyService: Sendable {
     public let partition: Partition
     let store: any KeyStore
     let keyring: Keyring
-    let authorizer: any Authorizer
     let clock: @Sendable () -> Timestamp
     let logger: Logger
 
@@ -22,19 +21,19 @@ public final class KeyService: Sendable {
     /// Unwrapped access-key secrets by access key id, filled on first use.
     private let secrets = Mutex<[String: SecureBytes]>([:])
     private let writer = DispatchQueue(label: "kms.store-writer")
+    /// Access-key uses not yet persisted (flushed by maintenance).
+    private let pendingUse = Mutex<[String: Timestamp]>([:])
 
     public init(
         store: any KeyStore,
         rootKey: SecureBytes,
         partition: Partition = Partition(),
-        authorizer: any Authorizer = AdministratorAuthorizer(),
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
         logger: Logger = Logger(label: "kms")
     ) throws {
         self.store = store
         self.keyring = try Keyring(rootKey: rootKey)
         self.partition = partition
-        self.authorizer = authorizer
         self.clock = clock
         self.logger = logger
         self.state = Mutex(ServiceState(try store.load()))
@@ -47,7 +46,12 @@ public final class KeyService: Sendable {
     /// Authorizes and runs one operation. Every front door calls this.
     public func perform<Op: Operation>(_ operation: Op.Type, _ input: Op.Input, context: CallContext) async throws(KMSError) -> Op.Output {
         do {
-            try authorize(Op.action, keyReference: Op.keyReference(input), context: context)
+            if !Op.selfAuthorizing {
+                try authorize(Op.action, keyReference: Op.keyReference(input), encryptionContext: Op.encryptionContext(input), context: context)
+            }
+            if Op.isDryRun(input) {
+                throw KMSError(.dryRunOperation, "The request would have succeeded, but the DryRun option is set.")
+            }
             return try await Op.handle(input, service: self, context: context)
         } catch let error as KMSError {
             throw error
@@ -61,15 +65,25 @@ public final class KeyService: Sendable {
     }
 
     /// Deny by default: the caller gets a generic AccessDenied, the log the reason.
-    func authorize(_ action: Action, keyReference: String?, context: CallContext) throws(KMSError) {
-        let principal = state.withLock { $0.principals[context.caller.principalId] }
-        let decision = authorizer.decide(action: action, principal: principal, service: self)
-        if case .deny(let reason) = decision {
+    /// A reference that names no key is authorized as a request on no key, so a
+    /// caller without broad rights learns nothing about which keys exist.
+    @discardableResult
+    func authorize(_ action: Action, keyReference: String?, encryptionContext: [String: String]?, context: CallContext) throws(KMSError) -> AuthorizationDecision {
+        let reference = keyReference.flatMap { try? KeyReference.parse($0, partition: partition, accept: .keyOrAlias) }
+        let decision = state.withLock { state in
+            Authorizer.decide(
+                AuthorizationRequest(
+                    action: action, principal: state.principals[context.caller.principalId],
+                    key: reference.flatMap { state.entry(for: $0)?.record }, encryptionContext: encryptionContext),
+                state: state)
+        }
+        guard decision.allowed else {
             context.logger.notice("access denied", metadata: [
-                "action": "\(action.rawValue)", "principal": "\(context.caller.principalName)", "reason": "\(reason)",
+                "action": "\(action.rawValue)", "principal": "\(context.caller.principalName)", "reason": "\(decision.reason)",
             ])
             throw KMSError(.accessDenied, "User \(context.caller.principalName) is not authorized to perform \(action.rawValue).")
         }
+        return decision
     }
 
     // MARK: Reading state
@@ -88,7 +102,9 @@ public final class KeyService: Sendable {
 
     func entry(id: String) -> KeyEntry? { state.withLock { $0.keys[id] } }
 
-    func read<T>(_ body: (borrowing ServiceState) -> T) -> T { state.withLock { body($0) } }
+    func read<T, E: Error>(_ body: (borrowing ServiceState) throws(E) -> T) throws(E) -> T {
+        try state.withLock { (state) throws(E) -> T in try body(state) }
+    }
 
     /// The unwrapped material of one version, cached after the first unwrap.
     func material(of entry: KeyEntry, version: Int) throws -> SecureBytes {
@@ -118,6 +134,37 @@ public final class KeyService: Sendable {
         } catch {
             logger.error("cannot unwrap the secret of an access key", metadata: ["accessKeyId": "\(accessKeyId)"])
             return nil
+        }
+    }
+
+    /// Forgets the cached secret of an access key that was deactivated or deleted.
+    func forgetCredential(accessKeyId: String) {
+        _ = secrets.withLock { $0.removeValue(forKey: accessKeyId) }
+    }
+
+    /// Notes that an access key signed a request that verified.
+    public func recordUse(accessKeyId: String) {
+        let now = clock()
+        pendingUse.withLock { $0[accessKeyId] = now }
+    }
+
+    /// When an access key last signed a verified request.
+    func lastUsed(accessKeyId: String) -> Timestamp? {
+        let pending = pendingUse.withLock { $0[accessKeyId] }
+        let persisted = read { $0.accessKeyLastUsed[accessKeyId] }
+        return [pending, persisted].compactMap { $0 }.max()
+    }
+
+    /// Persists access-key uses noted since the last flush.
+    func flushAccessKeyUse() async {
+        let uses = pendingUse.withLock { uses in defer { uses.removeAll() }; return uses }
+        guard !uses.isEmpty else { return }
+        do {
+            try await mutate { state, _ in
+                (uses.filter { state.accessKeys[$0.key] != nil }.map { StoreChange.recordAccessKeyUse(id: $0.key, at: $0.value) }, ())
+            }
+        } catch {
+            logger.warning("could not record access key use", metadata: ["error": "\(error)"])
         }
     }
 

@@ -14,6 +14,7 @@ extension KeyService {
                  $0.record.rotationEnabled && $0.record.state == .enabled && ($0.record.nextRotationAt.map { $0 <= now } ?? false)
              }.map(\.record.id))
         }
+        await flushAccessKeyUse()
         var destroyed = 0, rotated = 0
         for id in due {
             do {

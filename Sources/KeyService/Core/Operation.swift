@@ -47,10 +47,20 @@ public protocol Operation: Sendable {
     static var action: Action { get }
     /// The key the input names, if any, for authorization and audit.
     static func keyReference(_ input: Input) -> String?
+    /// The encryption context the input carries, for conditions, grant constraints and audit.
+    static func encryptionContext(_ input: Input) -> [String: String]?
+    /// Whether the caller asked only whether the request would be allowed (AWS `DryRun`).
+    static func isDryRun(_ input: Input) -> Bool
+    /// True for the few operations whose handler authorizes itself (e.g. RetireGrant,
+    /// which the grant's retiring principal may call without any binding).
+    static var selfAuthorizing: Bool { get }
     /// Runs the request. Called only after authorization.
     static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output
 }
 
 extension Operation {
     public static func keyReference(_ input: Input) -> String? { nil }
+    public static func encryptionContext(_ input: Input) -> [String: String]? { nil }
+    public static func isDryRun(_ input: Input) -> Bool { false }
+    public static var selfAuthorizing: Bool { false }
 }

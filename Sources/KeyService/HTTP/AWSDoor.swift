@@ -68,6 +68,14 @@ enum AWSDoor {
         operation("GenerateDataKey", GenerateDataKey.self),
         operation("GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext.self),
         operation("GenerateRandom", GenerateRandom.self),
+        operation("CreateGrant", CreateGrant.self),
+        operation("ListGrants", ListGrants.self),
+        operation("ListRetirableGrants", ListRetirableGrants.self),
+        operation("RetireGrant", RetireGrant.self),
+        operation("RevokeGrant", RevokeGrant.self),
+        operation("GetKeyPolicy", GetKeyPolicy.self),
+        operation("PutKeyPolicy", PutKeyPolicy.self),
+        operation("ListKeyPolicies", ListKeyPolicies.self),
     ].map { ($0.name, $0) })
 
     static func register(on router: Router<AppRequestContext>, door: FrontDoor) {

@@ -42,6 +42,7 @@ struct FrontDoor: Sendable {
                     headers: headers, body: bytes),
                 nowSeconds: service.now.microseconds / 1_000_000)
         }
+        service.recordUse(accessKeyId: caller.accessKeyId)
         var logger = self.logger
         logger[metadataKey: "requestId"] = "\(requestId)"
         return Authenticated(body: body, context: CallContext(

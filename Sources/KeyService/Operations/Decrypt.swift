@@ -11,8 +11,9 @@ public enum Decrypt: Operation {
         public var grantTokens: [String]?
         public var keyId: String?
         public var encryptionAlgorithm: String?
+        public var dryRun: Bool?
         public enum CodingKeys: String, CodingKey, CaseIterable {
-            case ciphertextBlob, encryptionContext, grantTokens, keyId, encryptionAlgorithm
+            case ciphertextBlob, encryptionContext, grantTokens, keyId, encryptionAlgorithm, dryRun
         }
         public init(ciphertextBlob: Blob, encryptionContext: [String: String]? = nil, keyId: String? = nil) {
             self.ciphertextBlob = ciphertextBlob
@@ -29,6 +30,8 @@ public enum Decrypt: Operation {
 
     public static let action = Action.decrypt
     public static func keyReference(_ input: Input) -> String? { KeyService.blobKeyId(input.ciphertextBlob) ?? input.keyId }
+    public static func encryptionContext(_ input: Input) -> [String: String]? { input.encryptionContext ?? [:] }
+    public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         guard let blob = input.ciphertextBlob else { throw KMSError.validation("CiphertextBlob is required.") }
@@ -38,7 +41,7 @@ public enum Decrypt: Operation {
         let encryptionContext = EncryptionContext(input.encryptionContext ?? [:])
         try encryptionContext.validate()
         try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
-        try Validate.grantTokens(input.grantTokens)
+        try service.validateGrantTokens(input.grantTokens)
         let (entry, plaintext) = try service.openBlob(blob.bytes, context: encryptionContext, expectedKey: input.keyId)
         return Output(keyId: service.partition.keyArn(entry.record.id), plaintext: SecretBlob(plaintext), encryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }

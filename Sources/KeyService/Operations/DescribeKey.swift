@@ -19,7 +19,7 @@ public enum DescribeKey: Operation {
     public static func keyReference(_ input: Input) -> String? { input.keyId }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
-        try Validate.grantTokens(input.grantTokens)
+        try service.validateGrantTokens(input.grantTokens)
         let entry = try service.resolve(input.keyId, accept: .keyOrAlias)
         return Output(keyMetadata: KeyMetadata(entry.record, partition: service.partition))
     }

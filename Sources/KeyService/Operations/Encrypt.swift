@@ -11,8 +11,9 @@ public enum Encrypt: Operation {
         public var encryptionContext: [String: String]?
         public var grantTokens: [String]?
         public var encryptionAlgorithm: String?
+        public var dryRun: Bool?
         public enum CodingKeys: String, CodingKey, CaseIterable {
-            case keyId, plaintext, encryptionContext, grantTokens, encryptionAlgorithm
+            case keyId, plaintext, encryptionContext, grantTokens, encryptionAlgorithm, dryRun
         }
         public init(keyId: String, plaintext: SecretBlob, encryptionContext: [String: String]? = nil) {
             self.keyId = keyId
@@ -29,6 +30,8 @@ public enum Encrypt: Operation {
 
     public static let action = Action.encrypt
     public static func keyReference(_ input: Input) -> String? { input.keyId }
+    public static func encryptionContext(_ input: Input) -> [String: String]? { input.encryptionContext ?? [:] }
+    public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         guard (1...Limits.maxPlaintext).contains(input.plaintext.bytes.count) else {
@@ -37,7 +40,7 @@ public enum Encrypt: Operation {
         let encryptionContext = EncryptionContext(input.encryptionContext ?? [:])
         try encryptionContext.validate()
         try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
-        try Validate.grantTokens(input.grantTokens)
+        try service.validateGrantTokens(input.grantTokens)
         let entry = try service.encryptionKey(input.keyId)
         let blob = try service.sealBlob(entry, plaintext: input.plaintext.bytes, context: encryptionContext)
         return Output(ciphertextBlob: Blob(blob), keyId: service.partition.keyArn(entry.record.id), encryptionAlgorithm: "SYMMETRIC_DEFAULT")

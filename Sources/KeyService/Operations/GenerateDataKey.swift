@@ -12,8 +12,9 @@ public enum GenerateDataKey: Operation {
         public var numberOfBytes: Int?
         public var encryptionContext: [String: String]?
         public var grantTokens: [String]?
+        public var dryRun: Bool?
         public enum CodingKeys: String, CodingKey, CaseIterable {
-            case keyId, keySpec, numberOfBytes, encryptionContext, grantTokens
+            case keyId, keySpec, numberOfBytes, encryptionContext, grantTokens, dryRun
         }
         public init(keyId: String, keySpec: String? = nil, numberOfBytes: Int? = nil, encryptionContext: [String: String]? = nil) {
             self.keyId = keyId
@@ -31,6 +32,8 @@ public enum GenerateDataKey: Operation {
 
     public static let action = Action.generateDataKey
     public static func keyReference(_ input: Input) -> String? { input.keyId }
+    public static func encryptionContext(_ input: Input) -> [String: String]? { input.encryptionContext ?? [:] }
+    public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let (entry, dataKey, blob) = try service.generateDataKey(input)
@@ -48,6 +51,8 @@ public enum GenerateDataKeyWithoutPlaintext: Operation {
 
     public static let action = Action.generateDataKeyWithoutPlaintext
     public static func keyReference(_ input: Input) -> String? { input.keyId }
+    public static func encryptionContext(_ input: Input) -> [String: String]? { input.encryptionContext ?? [:] }
+    public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let (entry, _, blob) = try service.generateDataKey(input)
@@ -80,7 +85,7 @@ extension KeyService {
         }
         let encryptionContext = EncryptionContext(input.encryptionContext ?? [:])
         try encryptionContext.validate()
-        try Validate.grantTokens(input.grantTokens)
+        try validateGrantTokens(input.grantTokens)
         let entry = try encryptionKey(input.keyId)
         let dataKey = try SecureBytes.random(count: size)
         let blob = try sealBlob(entry, plaintext: dataKey, context: encryptionContext)

@@ -15,9 +15,10 @@ public enum ReEncrypt: Operation {
         public var sourceEncryptionAlgorithm: String?
         public var destinationEncryptionAlgorithm: String?
         public var grantTokens: [String]?
+        public var dryRun: Bool?
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case ciphertextBlob, sourceEncryptionContext, sourceKeyId, destinationKeyId, destinationEncryptionContext
-            case sourceEncryptionAlgorithm, destinationEncryptionAlgorithm, grantTokens
+            case sourceEncryptionAlgorithm, destinationEncryptionAlgorithm, grantTokens, dryRun
         }
         public init(ciphertextBlob: Blob, destinationKeyId: String, sourceEncryptionContext: [String: String]? = nil,
                     destinationEncryptionContext: [String: String]? = nil) {
@@ -38,6 +39,8 @@ public enum ReEncrypt: Operation {
 
     public static let action = Action.reEncryptFrom
     public static func keyReference(_ input: Input) -> String? { KeyService.blobKeyId(input.ciphertextBlob) ?? input.sourceKeyId }
+    public static func encryptionContext(_ input: Input) -> [String: String]? { input.sourceEncryptionContext ?? [:] }
+    public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         guard (1...CiphertextBlob.maximumSize).contains(input.ciphertextBlob.bytes.count) else {
@@ -49,9 +52,9 @@ public enum ReEncrypt: Operation {
         try destinationContext.validate()
         try Validate.symmetricAlgorithm(input.sourceEncryptionAlgorithm)
         try Validate.symmetricAlgorithm(input.destinationEncryptionAlgorithm)
-        try Validate.grantTokens(input.grantTokens)
+        try service.validateGrantTokens(input.grantTokens)
         // The second half of authorization, before any material is touched.
-        try service.authorize(.reEncryptTo, keyReference: input.destinationKeyId, context: context)
+        try service.authorize(.reEncryptTo, keyReference: input.destinationKeyId, encryptionContext: input.destinationEncryptionContext, context: context)
         let destination = try service.encryptionKey(input.destinationKeyId)
         let (source, plaintext) = try service.openBlob(input.ciphertextBlob.bytes, context: sourceContext, expectedKey: input.sourceKeyId)
         let blob = try service.sealBlob(destination, plaintext: plaintext, context: destinationContext)

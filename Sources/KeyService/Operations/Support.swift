@@ -85,14 +85,6 @@ enum Validate {
         }
     }
 
-    static func grantTokens(_ tokens: [String]?) throws(KMSError) {
-        guard let tokens else { return }
-        guard tokens.count <= Limits.maxGrantTokens, tokens.allSatisfy({ (1...8192).contains($0.count) }) else {
-            throw KMSError.validation("GrantTokens must hold at most 10 tokens of 1 to 8192 characters.")
-        }
-        if !tokens.isEmpty { throw KMSError(.invalidGrantToken, "The grant token is not valid.") }
-    }
-
     static func symmetricAlgorithm(_ algorithm: String?) throws(KMSError) {
         guard let algorithm else { return }
         guard algorithm == "SYMMETRIC_DEFAULT" else {
@@ -123,6 +115,17 @@ enum Validate {
 }
 
 extension KeyService {
+    /// Grant tokens must name existing grants (grants take effect when created,
+    /// so a token only proves the caller knows of one).
+    func validateGrantTokens(_ tokens: [String]?) throws(KMSError) {
+        guard let tokens, !tokens.isEmpty else { return }
+        guard tokens.count <= Limits.maxGrantTokens, tokens.allSatisfy({ (1...8192).contains($0.count) }) else {
+            throw KMSError.validation("GrantTokens must hold at most 10 tokens of 1 to 8192 characters.")
+        }
+        let known = read { state in Set(state.grants.values.map(\.token)) }
+        guard tokens.allSatisfy(known.contains) else { throw KMSError(.invalidGrantToken, "The grant token is not valid.") }
+    }
+
     /// The error a key's state gives for cryptographic use, or nil if it is usable.
     func stateError(_ record: KeyRecord) -> KMSError? {
         let arn = partition.keyArn(record.id)

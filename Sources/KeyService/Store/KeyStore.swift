@@ -8,6 +8,13 @@ public struct StoreSnapshot: Sendable {
     public var settings: [String: String] = [:]
     /// Ids of keys whose material was destroyed (tombstones, so a late blob says NotFound).
     public var destroyedKeys: Set<String> = []
+    public var roles: [RoleRecord] = []
+    public var bindings: [BindingRecord] = []
+    public var grants: [GrantRecord] = []
+    /// Key policy documents by key id (the policy named "default").
+    public var keyPolicies: [String: String] = [:]
+    /// When each access key was last used, as last persisted.
+    public var accessKeyLastUsed: [String: Timestamp] = [:]
     public init() {}
 }
 
@@ -24,6 +31,16 @@ public enum StoreChange: Sendable {
     case putPrincipal(PrincipalRecord)
     case putAccessKey(AccessKeyRecord)
     case putSetting(name: String, value: String)
+    case deletePrincipal(id: String)
+    case deleteAccessKey(id: String)
+    case putRole(RoleRecord)
+    case deleteRole(name: String)
+    case putBinding(BindingRecord)
+    case deleteBinding(id: String)
+    case putGrant(GrantRecord)
+    case deleteGrant(id: String)
+    case putKeyPolicy(keyId: String, policy: String)
+    case recordAccessKeyUse(id: String, at: Timestamp)
 }
 
 /// Persistence for keys, aliases and credentials.

@@ -31,6 +31,8 @@ public final class MemoryKeyStore: KeyStore {
             snapshot.keys.removeAll { $0.id == id }
             snapshot.versions.removeAll { $0.keyId == id }
             snapshot.aliases.removeAll { $0.targetKeyId == id }
+            snapshot.grants.removeAll { $0.keyId == id }
+            snapshot.keyPolicies[id] = nil
         case .putAlias(let alias):
             snapshot.aliases.removeAll { $0.name == alias.name }
             snapshot.aliases.append(alias)
@@ -44,6 +46,31 @@ public final class MemoryKeyStore: KeyStore {
             snapshot.accessKeys.append(accessKey)
         case .putSetting(let name, let value):
             snapshot.settings[name] = value
+        case .deletePrincipal(let id):
+            snapshot.principals.removeAll { $0.id == id }
+            snapshot.accessKeys.removeAll { $0.principalId == id }
+            snapshot.bindings.removeAll { $0.principalId == id }
+        case .deleteAccessKey(let id):
+            snapshot.accessKeys.removeAll { $0.id == id }
+        case .putRole(let role):
+            snapshot.roles.removeAll { $0.name == role.name }
+            snapshot.roles.append(role)
+        case .deleteRole(let name):
+            snapshot.roles.removeAll { $0.name == name }
+        case .putBinding(let binding):
+            snapshot.bindings.removeAll { $0.id == binding.id }
+            snapshot.bindings.append(binding)
+        case .deleteBinding(let id):
+            snapshot.bindings.removeAll { $0.id == id }
+        case .putGrant(let grant):
+            snapshot.grants.removeAll { $0.id == grant.id }
+            snapshot.grants.append(grant)
+        case .deleteGrant(let id):
+            snapshot.grants.removeAll { $0.id == id }
+        case .putKeyPolicy(let keyId, let policy):
+            snapshot.keyPolicies[keyId] = policy
+        case .recordAccessKeyUse(let id, let at):
+            snapshot.accessKeyLastUsed[id] = at
         }
     }
 }

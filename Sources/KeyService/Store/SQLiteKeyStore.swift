@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The default `KeyStore`: one SQLite database file, WAL mode, foreign keys on,
@@ -89,6 +90,40 @@ public final class SQLiteKeyStore: KeyStore {
             while try settingRows.step() { snapshot.settings[settingRows.text(0)] = settingRows.text(1) }
             let destroyedRows = try db.prepare("SELECT id FROM destroyed_keys")
             while try destroyedRows.step() { snapshot.destroyedKeys.insert(destroyedRows.text(0)) }
+            let roleRows = try db.prepare("SELECT name, description, actions FROM roles ORDER BY name")
+            while try roleRows.step() {
+                snapshot.roles.append(RoleRecord(
+                    name: roleRows.text(0), description: roleRows.text(1), actions: try JSONColumn.decode(Set<Action>.self, roleRows.text(2))))
+            }
+            let bindingRows = try db.prepare("SELECT id, principal_id, role, scope, conditions, effect, created_at FROM bindings ORDER BY created_at, id")
+            while try bindingRows.step() {
+                guard let effect = BindingRecord.Effect(rawValue: bindingRows.text(5)) else {
+                    throw SQLiteError(code: 11, message: "unreadable binding row")
+                }
+                snapshot.bindings.append(BindingRecord(
+                    id: bindingRows.text(0), principalId: bindingRows.text(1), role: bindingRows.text(2),
+                    scope: try JSONColumn.decode(BindingScope.self, bindingRows.text(3)),
+                    conditions: try JSONColumn.decode([ContextCondition].self, bindingRows.text(4)),
+                    effect: effect, createdAt: Timestamp(microseconds: bindingRows.int64(6))))
+            }
+            let grantRows = try db.prepare("""
+                SELECT id, token, key_id, name, grantee_principal_id, retiring_principal_id, issuing_principal_id,
+                       operations, context_equals, context_subset, created_at FROM grants ORDER BY created_at, id
+                """)
+            while try grantRows.step() {
+                snapshot.grants.append(GrantRecord(
+                    id: grantRows.text(0), token: grantRows.text(1), keyId: grantRows.text(2),
+                    name: grantRows.optionalText(3), granteePrincipalId: grantRows.text(4),
+                    retiringPrincipalId: grantRows.optionalText(5), issuingPrincipalId: grantRows.text(6),
+                    operations: try JSONColumn.decode(Set<Action>.self, grantRows.text(7)),
+                    contextEquals: try grantRows.optionalText(8).map { try JSONColumn.decode([String: String].self, $0) },
+                    contextSubset: try grantRows.optionalText(9).map { try JSONColumn.decode([String: String].self, $0) },
+                    createdAt: Timestamp(microseconds: grantRows.int64(10))))
+            }
+            let policyRows = try db.prepare("SELECT key_id, policy FROM key_policies")
+            while try policyRows.step() { snapshot.keyPolicies[policyRows.text(0)] = policyRows.text(1) }
+            let usageRows = try db.prepare("SELECT id, last_used_at FROM access_keys WHERE last_used_at IS NOT NULL")
+            while try usageRows.step() { snapshot.accessKeyLastUsed[usageRows.text(0)] = Timestamp(microseconds: usageRows.int64(1)) }
             return snapshot
         }
     }
@@ -154,6 +189,43 @@ public final class SQLiteKeyStore: KeyStore {
         case .putSetting(let name, let value):
             try db.prepare("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
                 .run([.text(name), .text(value)])
+        case .deletePrincipal(let id):
+            try db.prepare("DELETE FROM principals WHERE id = ?").run([.text(id)])
+        case .deleteAccessKey(let id):
+            try db.prepare("DELETE FROM access_keys WHERE id = ?").run([.text(id)])
+        case .putRole(let role):
+            try db.prepare("""
+                INSERT INTO roles (name, description, actions) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET description = excluded.description, actions = excluded.actions
+                """).run([.text(role.name), .text(role.description), .text(try JSONColumn.encode(role.actions.map(\.rawValue).sorted()))])
+        case .deleteRole(let name):
+            try db.prepare("DELETE FROM roles WHERE name = ?").run([.text(name)])
+        case .putBinding(let binding):
+            try db.prepare("""
+                INSERT OR REPLACE INTO bindings (id, principal_id, role, scope, conditions, effect, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).run([.text(binding.id), .text(binding.principalId), .text(binding.role), .text(try JSONColumn.encode(binding.scope)),
+                          .text(try JSONColumn.encode(binding.conditions)), .text(binding.effect.rawValue), .int(binding.createdAt.microseconds)])
+        case .deleteBinding(let id):
+            try db.prepare("DELETE FROM bindings WHERE id = ?").run([.text(id)])
+        case .putGrant(let grant):
+            try db.prepare("""
+                INSERT OR REPLACE INTO grants (id, token, key_id, name, grantee_principal_id, retiring_principal_id,
+                    issuing_principal_id, operations, context_equals, context_subset, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).run([
+                    .text(grant.id), .text(grant.token), .text(grant.keyId), grant.name.map { .text($0) } ?? .null,
+                    .text(grant.granteePrincipalId), grant.retiringPrincipalId.map { .text($0) } ?? .null,
+                    .text(grant.issuingPrincipalId), .text(try JSONColumn.encode(grant.operations.map(\.rawValue).sorted())),
+                    try grant.contextEquals.map { .text(try JSONColumn.encode($0)) } ?? .null,
+                    try grant.contextSubset.map { .text(try JSONColumn.encode($0)) } ?? .null,
+                    .int(grant.createdAt.microseconds),
+                ])
+        case .deleteGrant(let id):
+            try db.prepare("DELETE FROM grants WHERE id = ?").run([.text(id)])
+        case .putKeyPolicy(let keyId, let policy):
+            try db.prepare("INSERT INTO key_policies (key_id, policy) VALUES (?, ?) ON CONFLICT(key_id) DO UPDATE SET policy = excluded.policy")
+                .run([.text(keyId), .text(policy)])
+        case .recordAccessKeyUse(let id, let at):
+            try db.prepare("UPDATE access_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?").run([.int(at.microseconds), .text(id)])
         }
     }
 }
@@ -217,6 +289,39 @@ enum Migrations {
         CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE destroyed_keys (id TEXT PRIMARY KEY, destroyed_at INTEGER NOT NULL);
         """,
+        // 2: roles, bindings, grants, key policies, last use of access keys.
+        """
+        CREATE TABLE roles (name TEXT PRIMARY KEY, description TEXT NOT NULL, actions TEXT NOT NULL);
+        CREATE TABLE bindings (
+            id TEXT PRIMARY KEY,
+            principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            conditions TEXT NOT NULL,
+            effect TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX bindings_by_principal ON bindings(principal_id);
+        CREATE TABLE grants (
+            id TEXT PRIMARY KEY,
+            token TEXT NOT NULL UNIQUE,
+            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+            name TEXT,
+            grantee_principal_id TEXT NOT NULL,
+            retiring_principal_id TEXT,
+            issuing_principal_id TEXT NOT NULL,
+            operations TEXT NOT NULL,
+            context_equals TEXT,
+            context_subset TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX grants_by_key ON grants(key_id);
+        CREATE TABLE key_policies (
+            key_id TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
+            policy TEXT NOT NULL
+        );
+        ALTER TABLE access_keys ADD COLUMN last_used_at INTEGER;
+        """,
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {
@@ -231,6 +336,23 @@ enum Migrations {
                 try db.execute(sql)
                 try db.execute("PRAGMA user_version = \(index + 1)")
             }
+        }
+    }
+}
+
+/// JSON-encoded columns for small structured values (scopes, conditions, action sets).
+enum JSONColumn {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw SQLiteError(code: 11, message: "unreadable JSON column for \(type)")
         }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import KeyCrypto
+import Logging
+
+/// GetKeyPolicy: the key's policy document (the default one until PutKeyPolicy).
+public enum GetKeyPolicy: Operation {
+    public struct Input: OperationInput {
+        public var keyId: String
+        public var policyName: String?
+        public enum CodingKeys: String, CodingKey, CaseIterable { case keyId, policyName }
+        public init(keyId: String, policyName: String? = nil) {
+            self.keyId = keyId
+            self.policyName = policyName
+        }
+    }
+
+    public struct Output: Encodable, Sendable {
+        public var policy: String
+        public var policyName: String
+    }
+
+    public static let action = Action.getKeyPolicy
+    public static func keyReference(_ input: Input) -> String? { input.keyId }
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        guard (input.policyName ?? "default") == "default" else { throw KMSError.notFound("The only key policy is named default.") }
+        let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
+        let policy = service.read { $0.keyPolicies[keyId] } ?? KeyPolicy.defaultPolicy(account: service.partition.account)
+        return Output(policy: policy, policyName: "default")
+    }
+}
+
+/// PutKeyPolicy: stores a policy document after checking it against the policy grammar.
+/// Its Deny statements are enforced; it grants nothing RBAC does not (see `KeyPolicy`).
+public enum PutKeyPolicy: Operation {
+    public struct Input: OperationInput {
+        public var keyId: String
+        public var policyName: String?
+        public var policy: String
+        public var bypassPolicyLockoutSafetyCheck: Bool?
+        public enum CodingKeys: String, CodingKey, CaseIterable { case keyId, policyName, policy, bypassPolicyLockoutSafetyCheck }
+        public init(keyId: String, policy: String) {
+            self.keyId = keyId
+            self.policy = policy
+        }
+    }
+
+    public static let action = Action.putKeyPolicy
+    public static func keyReference(_ input: Input) -> String? { input.keyId }
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        guard (input.policyName ?? "default") == "default" else { throw KMSError.validation("PolicyName must be default.") }
+        _ = try KeyPolicy.validate(input.policy)
+        let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
+        if input.bypassPolicyLockoutSafetyCheck != true, let caller = service.read({ $0.principals[context.caller.principalId] }),
+           KeyPolicy.denyingStatement(KeyPolicy.denyStatements(input.policy), action: .putKeyPolicy, principal: caller) != nil {
+            throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it again; set BypassPolicyLockoutSafetyCheck to store it anyway.")
+        }
+        try await service.mutate { state, _ in
+            guard state.keys[keyId] != nil else { throw KMSError.notFound("Key '\(service.partition.keyArn(keyId))' does not exist") }
+            return ([.putKeyPolicy(keyId: keyId, policy: input.policy)], ())
+        }
+        return EmptyOutput()
+    }
+}
+
+/// ListKeyPolicies: the names of a key's policies (always `default`).
+public enum ListKeyPolicies: Operation {
+    public typealias Input = ListResourceTags.Input
+    public struct Output: Encodable, Sendable {
+        public var policyNames: [String]
+        public var truncated: Bool
+    }
+
+    public static let action = Action.listKeyPolicies
+    public static func keyReference(_ input: Input) -> String? { input.keyId }
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        _ = try Marker.limit(input.limit, range: 1...1000, default: 100)
+        _ = try service.resolve(input.keyId, accept: .keyOnly)
+        return Output(policyNames: ["default"], truncated: false)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import KeyCrypto
+import Logging
+
+/// A principal as the API shows it. Secrets never appear here.
+public struct PrincipalInfo: Encodable, Sendable {
+    public struct AccessKeyInfo: Encodable, Sendable {
+        public var accessKeyId: String
+        public var status: String
+        public var createDate: Date
+        public var lastUsedDate: Date?
+    }
+    public var name: String
+    public var principalId: String
+    public var arn: String
+    public var kind: String
+    public var enabled: Bool
+    public var createDate: Date
+    public var accessKeys: [AccessKeyInfo]?
+}
+
+/// A new access key, with the secret shown this once.
+public struct NewAccessKey: Encodable, Sendable {
+    public var accessKeyId: String
+    public var secretAccessKey: SecretBlobText
+}
+
+/// A secret that travels as plain text (an access key secret), never printed by `description`.
+public struct SecretBlobText: Encodable, Sendable, CustomStringConvertible {
+    let bytes: SecureBytes
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(String(decoding: bytes.exportBytes(), as: UTF8.self))
+    }
+    public var description: String { "SecretBlobText(redacted)" }
+}
+
+extension KeyService {
+    func principalInfo(_ principal: PrincipalRecord, withKeys: Bool) -> PrincipalInfo {
+        let keys = withKeys ? read { state in
+            state.accessKeys.values.filter { $0.principalId == principal.id }.sorted { $0.createdAt < $1.createdAt }
+        } : []
+        return PrincipalInfo(
+            name: principal.name, principalId: principal.id, arn: partition.principalArn(principal.name),
+            kind: principal.kind.rawValue, enabled: principal.enabled, createDate: principal.createdAt.date,
+            accessKeys: withKeys ? keys.map {
+                PrincipalInfo.AccessKeyInfo(accessKeyId: $0.id, status: $0.status.rawValue, createDate: $0.createdAt.date,
+                                            lastUsedDate: lastUsed(accessKeyId: $0.id)?.date)
+            } : nil)
+    }
+
+    /// Refuses a change that would leave no enabled administrator able to sign in.
+    static func checkLockout(_ state: borrowing ServiceState, after changes: [StoreChange]) throws(KMSError) {
+        var next = copy state
+        for change in changes { next.apply(change) }
+        guard !next.effectiveAdministrators().isEmpty else {
+            throw KMSError(.invalidState, "This change would leave no enabled administrator (a principal with an unconditional admin binding on all keys and an active access key); it was refused.")
+        }
+    }
+
+    static func validatePrincipalName(_ name: String) throws(KMSError) {
+        guard (1...64).contains(name.count),
+              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._@+=,-".contains($0)) })
+        else { throw KMSError.validation("Principal names are 1 to 64 letters, digits or ._@+=,- characters.") }
+    }
+}
+
+extension ServiceState {
+    /// A principal by name or by `arn:aws:iam::<account>:user/<name>`.
+    func principal(named reference: String) -> PrincipalRecord? {
+        let name = reference.hasPrefix("arn:") ? String(reference.split(separator: "/").last ?? "") : reference
+        return principals.values.first { $0.name == name }
+    }
+}
+
+extension Partition {
+    public func principalArn(_ name: String) -> String { "arn:aws:iam::\(account):user/\(name)" }
+}
+
+/// CreatePrincipal: a person, service or pipeline with its first access key.
+public enum CreatePrincipal: Operation {
+    public struct Input: OperationInput {
+        public var name: String
+        public var kind: String?
+        public enum CodingKeys: String, CodingKey, CaseIterable { case name, kind }
+        public init(name: String, kind: String? = nil) {
+            self.name = name
+            self.kind = kind
+        }
+    }
+
+    public struct Output: Encodable, Sendable {
+        public var principal: PrincipalInfo
+        public var accessKey: NewAccessKey
+    }
+
+    public static let action = Action.createPrincipal
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        try KeyService.validatePrincipalName(input.name)
+        guard let kind = PrincipalRecord.Kind(rawValue: input.kind ?? "service") else {
+            throw KMSError.validation("kind must be one of user, service, pipeline.")
+        }
+        let (principal, key, secret) = try await service.mutate { state, now in
+            guard state.principal(named: input.name) == nil else {
+                throw KMSError(.alreadyExists, "A principal named \(input.name) already exists.")
+            }
+            let principal = PrincipalRecord(id: UUIDString.random(), name: input.name, kind: kind, enabled: true, createdAt: now)
+            let (key, secret) = try service.makeAccessKey(principalId: principal.id, at: now)
+            return ([.putPrincipal(principal), .putAccessKey(key)], (principal, key, secret))
+        }
+        context.logger.notice("principal created", metadata: ["principal": "\(principal.name)", "accessKeyId": "\(key.id)"])
+        return Output(principal: service.principalInfo(principal, withKeys: true),
+                      accessKey: NewAccessKey(accessKeyId: key.id, secretAccessKey: SecretBlobText(bytes: secret)))
+    }
+}
+
+/// ListPrincipals: every principal, by name, paginated.
+public enum ListPrincipals: Operation {
+    public typealias Input = ListKeys.Input
+    public struct Output: Encodable, Sendable {
+        public var principals: [PrincipalInfo]
+        public var nextMarker: String?
+        public var truncated: Bool
+    }
+
+    public static let action = Action.listPrincipals
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        let limit = try Marker.limit(input.limit, range: 1...1000, default: 100)
+        let after = try Marker.parse(input.marker, listing: "principals")
+        let all = service.read { state in state.principals.values.sorted { $0.name < $1.name } }
+        let page = Marker.page(all, key: \.name, after: after, limit: limit, listing: "principals")
+        return Output(principals: page.items.map { service.principalInfo($0, withKeys: false) },
+                      nextMarker: page.nextMarker, truncated: page.nextMarker != nil)
+    }
+}
+
+/// DescribePrincipal: one principal with its access keys (never their secrets).
+public enum DescribePrincipal: Operation {
+    public struct Input: OperationInput {
+        public var principal: String
+        public enum CodingKeys: String, CodingKey, CaseIterable { case principal }
+        public init(principal: String) { self.principal = principal }
+    }
+
+    public struct Output: Encodable, Sendable {
+        public var principal: PrincipalInfo
+    }
+
+    public static let action = Action.describePrincipal
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        guard let principal = service.read({ $0.principal(named: input.principal) }) else {
+            throw KMSError.notFound("Principal \(sanitizedForMessage(input.principal)) does not exist.")
+        }
+        return Output(principal: service.principalInfo(principal, withKeys: true))
+    }
+}
+
+/// UpdatePrincipal: enables or disables a principal. The last administrator cannot be disabled.
+public enum UpdatePrincipal: Operation {
+    public struct Input: OperationInput {
+        public var principal: String
+        public var enabled: Bool
+        public enum CodingKeys: String, CodingKey, CaseIterable { case principal, enabled }
+        public init(principal: String, enabled: Bool) {
+            self.principal = principal
+            self.enabled = enabled
+        }
+    }
+
+    public static let action = Action.updatePrincipal
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        try await service.mutate { state, _ in
+            guard var principal = state.principal(named: input.principal) else {
+                throw KMSError.notFound("Principal \(sanitizedForMessage(input.principal)) does not exist.")
+            }
+            principal.enabled = input.enabled
+            let changes: [StoreChange] = [.putPrincipal(principal)]
+            try KeyService.checkLockout(state, after: changes)
+            return (changes, ())
+        }
+        return EmptyOutput()
+    }
+}
+
+/// DeletePrincipal: removes a principal with its access keys and bindings. The last administrator cannot be deleted.
+public enum DeletePrincipal: Operation {
+    public typealias Input = DescribePrincipal.Input
+    public static let action = Action.deletePrincipal
+
+    public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        let removedKeys = try await service.mutate { state, _ in
+            guard let principal = state.principal(named: input.principal) else {
+                throw KMSError.notFound("Principal \(sanitizedForMessage(input.principal)) does not exist.")
+            }
+            let changes: [StoreChange] = [.deletePrincipal(id: principal.id)]
+            try KeyService.checkLockout(state, after: changes)
+            return (changes, state.accessKeys.values.filter { $0.principalId == principal.id }.map(\.id))
+        }
+        for id in removedKeys { service.forgetCredential(accessKeyId: id) }
+        return EmptyOutput()
+    }
+}
