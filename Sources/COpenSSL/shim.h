@@ -9,7 +9,14 @@
 #include <openssl/params.h>
 #include <openssl/kdf.h>
 #include <openssl/hmac.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 /// OPENSSL_free is a function-like macro; Swift cannot import it.
 static inline void kms_openssl_free(void *p) { OPENSSL_free(p); }
+/// EVP_PKEY_Q_keygen is variadic; Swift cannot call it. One wrapper per key type.
+static inline EVP_PKEY *kms_generate_ec(const char *curve) { return EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve); }
+static inline EVP_PKEY *kms_generate_rsa(size_t bits) { return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", bits); }
+static inline EVP_PKEY *kms_generate_ed25519(void) { return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); }
 #endif

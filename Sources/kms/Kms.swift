@@ -7,7 +7,7 @@ struct Kms: AsyncParsableCommand {
         commandName: "kms",
         abstract: "A self-hosted key management and envelope-encryption service.",
         subcommands: [
-            ServerCommand.self, KeysCommand.self, AliasesCommand.self,
+            ServerCommand.self, KeysCommand.self, AliasesCommand.self, AuditCommand.self,
             EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
         ])
 }

@@ -3,6 +3,8 @@ import HTTPTypes
 import KeyCrypto
 import Testing
 @testable import KeyService
+// KeyService's Operation, not Foundation's.
+import protocol KeyService.Operation
 
 /// The OpenAPI document served at /v1/openapi.json must describe exactly the
 /// routes `RESTDoor.routes` serves, with the members their inputs accept and
@@ -51,7 +53,7 @@ import Testing
     @Test func documentedInputsEqualAcceptedFields() throws {
         let doc = try openAPIDocument()
         let accepted = acceptedFields()
-        #expect(accepted.count == 26)
+        #expect(accepted.count == 50)
         #expect(Set(accepted.keys) == Set(RESTDoor.routes.compactMap(awsOperationName)))
         for route in RESTDoor.routes {
             let label = "\(route.method.rawValue) \(route.path)"
@@ -250,6 +252,31 @@ private func acceptedFields() -> [String: Set<String>] {
         "GenerateDataKey": Set(GenerateDataKey.Input.CodingKeys.allCases.map(\.stringValue)),
         "GenerateDataKeyWithoutPlaintext": Set(GenerateDataKeyWithoutPlaintext.Input.CodingKeys.allCases.map(\.stringValue)),
         "GenerateRandom": Set(GenerateRandom.Input.CodingKeys.allCases.map(\.stringValue)),
+        "CreateGrant": Set(CreateGrant.Input.CodingKeys.allCases.map(\.stringValue)),
+        "ListGrants": Set(ListGrants.Input.CodingKeys.allCases.map(\.stringValue)),
+        "ListRetirableGrants": Set(ListRetirableGrants.Input.CodingKeys.allCases.map(\.stringValue)),
+        "RetireGrant": Set(RetireGrant.Input.CodingKeys.allCases.map(\.stringValue)),
+        "RevokeGrant": Set(RevokeGrant.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GetKeyPolicy": Set(GetKeyPolicy.Input.CodingKeys.allCases.map(\.stringValue)),
+        "PutKeyPolicy": Set(PutKeyPolicy.Input.CodingKeys.allCases.map(\.stringValue)),
+        "ListKeyPolicies": Set(ListKeyPolicies.Input.CodingKeys.allCases.map(\.stringValue)),
+        "CreatePrincipal": Set(CreatePrincipal.Input.CodingKeys.allCases.map(\.stringValue)),
+        "ListPrincipals": Set(ListPrincipals.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DescribePrincipal": Set(DescribePrincipal.Input.CodingKeys.allCases.map(\.stringValue)),
+        "UpdatePrincipal": Set(UpdatePrincipal.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DeletePrincipal": Set(DeletePrincipal.Input.CodingKeys.allCases.map(\.stringValue)),
+        "CreateAccessKey": Set(CreateAccessKey.Input.CodingKeys.allCases.map(\.stringValue)),
+        "UpdateAccessKey": Set(UpdateAccessKey.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DeleteAccessKey": Set(DeleteAccessKey.Input.CodingKeys.allCases.map(\.stringValue)),
+        // EmptyInput's only case is a placeholder, not a member.
+        "ListRoles": Set(ListRoles.Input.CodingKeys.allCases.map(\.stringValue)).subtracting([EmptyInput.CodingKeys._none.stringValue]),
+        "CreateRole": Set(CreateRole.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DescribeRole": Set(DescribeRole.Input.CodingKeys.allCases.map(\.stringValue)),
+        "UpdateRole": Set(UpdateRole.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DeleteRole": Set(DeleteRole.Input.CodingKeys.allCases.map(\.stringValue)),
+        "CreateBinding": Set(CreateBinding.Input.CodingKeys.allCases.map(\.stringValue)),
+        "ListBindings": Set(ListBindings.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DeleteBinding": Set(DeleteBinding.Input.CodingKeys.allCases.map(\.stringValue)),
     ]
 }
 
@@ -279,18 +306,26 @@ private func outputSamples() throws -> [OutputSample] {
         let data = try WireCoding.restEncoder().encode(output)
         samples.append(OutputSample(operationId: operationId, json: try JSONSerialization.jsonObject(with: data), exact: exact))
     }
+    /// An operation whose output is `{}` (checked by the type system).
+    func addEmpty<Op: Operation>(_ operation: Op.Type) throws where Op.Output == EmptyOutput {
+        try add(Op.action.operationName, EmptyOutput())
+    }
     try add("CreateKey", CreateKey.Output(keyMetadata: pending))
     try add("CreateKey", CreateKey.Output(keyMetadata: enabled), exact: false)
     try add("DescribeKey", DescribeKey.Output(keyMetadata: pending))
     try add("DescribeKey", DescribeKey.Output(keyMetadata: enabled), exact: false)
     try add("ListKeys", ListKeys.Output(keys: [.init(keyId: keyId, keyArn: arn)], nextMarker: "bWFya2Vy", truncated: true))
     try add("ListKeys", ListKeys.Output(keys: [], nextMarker: nil, truncated: false), exact: false)
-    for operationId in [
-        "UpdateKeyDescription", "EnableKey", "DisableKey", "TagResource", "UntagResource", "EnableKeyRotation",
-        "DisableKeyRotation", "CreateAlias", "UpdateAlias", "DeleteAlias",
-    ] {
-        try add(operationId, EmptyOutput())
-    }
+    try addEmpty(UpdateKeyDescription.self)
+    try addEmpty(EnableKey.self)
+    try addEmpty(DisableKey.self)
+    try addEmpty(TagResource.self)
+    try addEmpty(UntagResource.self)
+    try addEmpty(EnableKeyRotation.self)
+    try addEmpty(DisableKeyRotation.self)
+    try addEmpty(CreateAlias.self)
+    try addEmpty(UpdateAlias.self)
+    try addEmpty(DeleteAlias.self)
     try add("ScheduleKeyDeletion", ScheduleKeyDeletion.Output(
         keyId: arn, deletionDate: now.adding(days: 7).date, keyState: "PendingDeletion", pendingWindowInDays: 7))
     try add("CancelKeyDeletion", CancelKeyDeletion.Output(keyId: arn))
@@ -315,6 +350,72 @@ private func outputSamples() throws -> [OutputSample] {
     try add("GenerateDataKey", GenerateDataKey.Output(ciphertextBlob: blob, plaintext: secret, keyId: arn))
     try add("GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext.Output(ciphertextBlob: blob, keyId: arn))
     try add("GenerateRandom", GenerateRandom.Output(plaintext: secret))
+
+    // Grants and key policies. Exact samples set every optional member, to check the shape.
+    let grantId = String(repeating: "0f", count: 32)
+    let principalArn = Partition().principalArn("build-pipeline")
+    let grant = GrantListEntry(
+        keyId: arn, grantId: grantId, name: "ci", creationDate: now.date, granteePrincipal: principalArn,
+        retiringPrincipal: principalArn, issuingAccount: "arn:aws:iam::\(Partition().account):root",
+        operations: ["Decrypt", "Encrypt"],
+        constraints: GrantConstraints(encryptionContextSubset: ["tenant": "acme"], encryptionContextEquals: ["tenant": "acme"]))
+    let bareGrant = GrantListEntry(
+        keyId: arn, grantId: grantId, name: nil, creationDate: now.date, granteePrincipal: principalArn,
+        retiringPrincipal: nil, issuingAccount: "arn:aws:iam::\(Partition().account):root", operations: ["Encrypt"],
+        constraints: nil)
+    try add("CreateGrant", CreateGrant.Output(grantToken: "dG9rZW4=", grantId: grantId))
+    try add("ListGrants", ListGrants.Output(grants: [grant], nextMarker: "bWFya2Vy", truncated: true))
+    try add("ListGrants", ListGrants.Output(grants: [bareGrant], nextMarker: nil, truncated: false), exact: false)
+    try add("ListRetirableGrants", ListRetirableGrants.Output(grants: [grant], nextMarker: "bWFya2Vy", truncated: true))
+    try addEmpty(RetireGrant.self)
+    try addEmpty(RevokeGrant.self)
+    try add("GetKeyPolicy", GetKeyPolicy.Output(policy: KeyPolicy.defaultPolicy(account: Partition().account), policyName: "default"))
+    try addEmpty(PutKeyPolicy.self)
+    try add("ListKeyPolicies", ListKeyPolicies.Output(policyNames: ["default"], truncated: false))
+
+    // Principals and access keys.
+    let usedKey = PrincipalInfo.AccessKeyInfo(
+        accessKeyId: "AKIAQ7XJ2M5N4B6C3DEF", status: "Active", createDate: now.date, lastUsedDate: now.date)
+    let unusedKey = PrincipalInfo.AccessKeyInfo(
+        accessKeyId: "AKIAQ7XJ2M5N4B6C3DEG", status: "Inactive", createDate: now.date, lastUsedDate: nil)
+    func principal(_ keys: [PrincipalInfo.AccessKeyInfo]?) -> PrincipalInfo {
+        PrincipalInfo(name: "build-pipeline", principalId: keyId, arn: principalArn, kind: "pipeline", enabled: true,
+                      createDate: now.date, accessKeys: keys)
+    }
+    let newKey = NewAccessKey(
+        accessKeyId: "AKIAQ7XJ2M5N4B6C3DEF", secretAccessKey: SecretBlobText(bytes: SecureBytes(copying: Array("c2VjcmV0".utf8))))
+    try add("CreatePrincipal", CreatePrincipal.Output(principal: principal([usedKey]), accessKey: newKey))
+    try add("ListPrincipals", ListPrincipals.Output(principals: [principal([usedKey])], nextMarker: "bWFya2Vy", truncated: true))
+    try add("ListPrincipals", ListPrincipals.Output(principals: [principal(nil)], nextMarker: nil, truncated: false), exact: false)
+    try add("DescribePrincipal", DescribePrincipal.Output(principal: principal([usedKey])))
+    try add("DescribePrincipal", DescribePrincipal.Output(principal: principal([unusedKey])), exact: false)
+    try addEmpty(UpdatePrincipal.self)
+    try addEmpty(DeletePrincipal.self)
+    try add("CreateAccessKey", CreateAccessKey.Output(accessKey: newKey))
+    try addEmpty(UpdateAccessKey.self)
+    try addEmpty(DeleteAccessKey.self)
+
+    // Roles.
+    let role = RoleInfo(RoleRecord(name: "ci-encrypt", description: "CI", actions: [.encrypt, .generateDataKey]))
+    try add("ListRoles", ListRoles.Output(roles: [role]))
+    try add("CreateRole", CreateRole.Output(role: role))
+    try add("DescribeRole", DescribeRole.Output(role: role))
+    try add("UpdateRole", UpdateRole.Output(role: role))
+    try addEmpty(DeleteRole.self)
+
+    // Bindings: the exact sample sets every scope member at once (a real binding has one), to check the shape.
+    let binding = BindingInfo(
+        bindingId: keyId, principal: "build-pipeline", role: "key-user", effect: "Allow", allKeys: true, keyId: keyId,
+        aliasPrefix: "alias/team-a/", tagKey: "team", tagValue: "payments",
+        conditions: [.init(key: "tenant", equals: "acme", matches: "ac*")], createDate: now.date)
+    let tagBinding = BindingInfo(
+        bindingId: keyId, principal: "build-pipeline", role: "key-user", effect: "Deny", tagKey: "team", tagValue: "payments",
+        conditions: [.init(key: "tenant")], createDate: now.date)
+    try add("CreateBinding", CreateBinding.Output(binding: binding))
+    try add("CreateBinding", CreateBinding.Output(binding: tagBinding), exact: false)
+    try add("ListBindings", ListBindings.Output(bindings: [binding]))
+    try add("ListBindings", ListBindings.Output(bindings: []), exact: false)
+    try addEmpty(DeleteBinding.self)
     return samples
 }
 
@@ -323,7 +424,13 @@ private func outputSamples() throws -> [OutputSample] {
 /// and date-time strings (RFC 3339 with microseconds), at every level.
 private func shapeProblems(_ value: Any, schema: [String: Any], exact: Bool, in doc: [String: Any], at path: String) -> [String] {
     var problems: [String] = []
-    if let object = value as? [String: Any] {
+    if let object = value as? [String: Any], schema["properties"] == nil,
+       let valueSchema = resolve(schema["additionalProperties"], in: doc) {
+        // A map (such as an encryption context): any keys, each value of the same schema.
+        for (key, member) in object {
+            problems += shapeProblems(member, schema: valueSchema, exact: exact, in: doc, at: "\(path).\(key)")
+        }
+    } else if let object = value as? [String: Any] {
         let properties = schema["properties"] as? [String: Any] ?? [:]
         let encoded = Set(object.keys)
         let documented = Set(properties.keys)

@@ -42,9 +42,10 @@ schemas["Error"] = {
                         "A stable, machine-readable error code. Clients should branch on this, never on `message`. "
                         "400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, "
                         "InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, "
-                        "InvalidGrantToken. 403: AccessDenied, MissingAuthentication, IncompleteSignature, "
-                        "UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. "
-                        "409: Disabled, InvalidState, AlreadyExists. 413: PayloadTooLarge. "
+                        "InvalidGrantToken, MalformedPolicyDocument. 403: AccessDenied, MissingAuthentication, "
+                        "IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. "
+                        "405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. "
+                        "413: PayloadTooLarge. "
                         "415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. "
                         "503: DependencyTimeout, AuditUnavailable."
                     ),
@@ -89,7 +90,8 @@ schemas["EncryptionContext"] = {
     "type": "object",
     "description": (
         "Non-secret string pairs bound to the ciphertext as additional authenticated data. Decrypt needs exactly "
-        "the same pairs. At most 64 pairs; keys 1–2048 bytes, values 0–2048 bytes, 8192 bytes in all."
+        "the same pairs. At most 64 pairs; keys 1–2048 bytes, values 0–2048 bytes, 8192 bytes in all. "
+        "Bindings may be conditioned on it and grants constrained by it (an omitted context counts as empty)."
     ),
     "additionalProperties": {"type": "string", "maxLength": 2048},
     "propertyNames": {"minLength": 1, "maxLength": 2048},
@@ -100,8 +102,8 @@ schemas["EncryptionContext"] = {
 schemas["GrantTokens"] = {
     "type": "array",
     "description": (
-        "Accepted for AWS compatibility. This service has no grants: only an empty list is accepted; "
-        "any token gives 400 InvalidGrantToken."
+        "Grant tokens returned by CreateGrant. Grants take effect as soon as they are created, so tokens are never "
+        "needed; any token given must be the token of an existing grant, else 400 InvalidGrantToken."
     ),
     "items": {"type": "string", "minLength": 1, "maxLength": 8192},
     "maxItems": 10,
@@ -364,6 +366,16 @@ ANY_KEY = {
     "examples": [KEY_ID_EXAMPLE, "alias/my-key"],
 }
 
+DRY_RUN = {
+    "type": "boolean",
+    "default": False,
+    "description": (
+        "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the "
+        "caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is "
+        "decoded first, but the other members' values and the key's state are not checked."
+    ),
+}
+
 PLAINTEXT_IN = {
     "type": "string",
     "contentEncoding": "base64",
@@ -382,6 +394,7 @@ schemas["EncryptRequest"] = {
         "encryptionContext": ref("EncryptionContext"),
         "grantTokens": ref("GrantTokens"),
         "encryptionAlgorithm": ref("EncryptionAlgorithm"),
+        "dryRun": DRY_RUN,
     },
 }
 
@@ -408,6 +421,7 @@ schemas["DecryptRequest"] = {
             "(else 400 IncorrectKey). " + ANY_KEY["description"]
         )),
         "encryptionAlgorithm": ref("EncryptionAlgorithm"),
+        "dryRun": DRY_RUN,
     },
 }
 
@@ -437,6 +451,8 @@ schemas["ReEncryptRequest"] = {
         "sourceEncryptionAlgorithm": ref("EncryptionAlgorithm"),
         "destinationEncryptionAlgorithm": ref("EncryptionAlgorithm"),
         "grantTokens": ref("GrantTokens"),
+        "dryRun": dict(DRY_RUN, description=DRY_RUN["description"] + (
+            " Only kms:ReEncryptFrom on the source key is checked; kms:ReEncryptTo on the destination key is not.")),
     },
 }
 
@@ -467,6 +483,7 @@ schemas["GenerateDataKeyRequest"] = {
         "numberOfBytes": {"type": "integer", "minimum": 1, "maximum": 1024, "description": "Data key length in bytes (1–1024)."},
         "encryptionContext": ref("EncryptionContext"),
         "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
     },
 }
 
@@ -513,6 +530,534 @@ schemas["GenerateRandomResponse"] = {
     },
 }
 
+# --------------------------------------------------------------------------- grants
+
+GRANT_OPERATIONS = [
+    "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+    "DescribeKey", "CreateGrant", "RetireGrant",
+]
+PRINCIPAL_ARN_EXAMPLE = "arn:aws:iam::000000000000:user/build-pipeline"
+PRINCIPAL_REF = {
+    "type": "string",
+    "minLength": 1,
+    "description": "A principal: its name or its ARN `arn:aws:iam::<account>:user/<name>`.",
+    "examples": ["build-pipeline", PRINCIPAL_ARN_EXAMPLE],
+}
+KEY_ONLY = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 2048,
+    "description": "A key id or key ARN (aliases are not accepted).",
+    "examples": [KEY_ID_EXAMPLE],
+}
+GRANT_ID = {
+    "type": "string",
+    "description": "The grant id (64 lowercase hex digits).",
+    "examples": ["0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60"],
+}
+GRANT_CONTEXT = {
+    "type": "object",
+    "additionalProperties": {"type": "string", "maxLength": 384},
+    "maxProperties": 8,
+    "description": "Encryption context pairs: at most 8, values of at most 384 characters.",
+    "examples": [{"tenant": "acme"}],
+}
+
+schemas["GrantConstraints"] = {
+    "type": "object",
+    "description": (
+        "Limits a grant to requests whose encryption context contains all of encryptionContextSubset, or equals "
+        "encryptionContextEquals exactly. A request may give at most one of the two (400 ValidationError)."
+    ),
+    "properties": {
+        "encryptionContextSubset": dict(GRANT_CONTEXT, description=(
+            "The request's encryption context must contain these pairs. " + GRANT_CONTEXT["description"])),
+        "encryptionContextEquals": dict(GRANT_CONTEXT, description=(
+            "The request's encryption context must be exactly these pairs. " + GRANT_CONTEXT["description"])),
+    },
+}
+
+schemas["CreateGrantRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "granteePrincipal", "operations"],
+    "properties": {
+        "keyId": dict(KEY_ONLY, description="The key the grant is on: " + KEY_ONLY["description"][2:]),
+        "granteePrincipal": dict(PRINCIPAL_REF, description=(
+            "Who receives the permissions: " + PRINCIPAL_REF["description"][2:] + " It must exist (else 400 "
+            "ValidationError).")),
+        "retiringPrincipal": dict(PRINCIPAL_REF, description=(
+            "Who may retire the grant besides principals allowed kms:RetireGrant on the key: "
+            + PRINCIPAL_REF["description"][2:] + " It must exist (else 400 ValidationError).")),
+        "operations": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 20,
+            "items": {"type": "string", "enum": GRANT_OPERATIONS},
+            "description": (
+                "The operations the grant allows (1–20; duplicates are ignored). Only these operations can be "
+                "granted; others give 400 ValidationError."
+            ),
+        },
+        "constraints": ref("GrantConstraints"),
+        "grantTokens": ref("GrantTokens"),
+        "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 256,
+            "pattern": "^[a-zA-Z0-9:/_-]+$",
+            "description": (
+                "A friendly name (letters, digits and `: / _ -`). Creating a grant with the same name and the same "
+                "key, grantee, operations, retiring principal and constraints returns the existing grant."
+            ),
+        },
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["CreateGrantResponse"] = {
+    "type": "object",
+    "required": ["grantToken", "grantId"],
+    "properties": {
+        "grantToken": {
+            "type": "string",
+            "description": "The grant's token, for GrantTokens and RetireGrant. Anyone holding it can retire the grant.",
+        },
+        "grantId": GRANT_ID,
+    },
+}
+
+schemas["GrantListEntry"] = {
+    "type": "object",
+    "required": ["keyId", "grantId", "creationDate", "granteePrincipal", "issuingAccount", "operations"],
+    "properties": {
+        "keyId": {"type": "string", "description": "The key ARN.", "examples": [KEY_ARN_EXAMPLE]},
+        "grantId": GRANT_ID,
+        "name": {"type": "string", "description": "Present when the grant was created with a name."},
+        "creationDate": date("When the grant was created."),
+        "granteePrincipal": {"type": "string", "description": "The grantee's ARN.", "examples": [PRINCIPAL_ARN_EXAMPLE]},
+        "retiringPrincipal": {"type": "string", "description": "The retiring principal's ARN; present when there is one."},
+        "issuingAccount": {"type": "string", "examples": ["arn:aws:iam::000000000000:root"]},
+        "operations": {
+            "type": "array",
+            "items": {"type": "string", "enum": GRANT_OPERATIONS},
+            "description": "The granted operations, sorted.",
+        },
+        "constraints": dict(ref("GrantConstraints"), description="Present when the grant has constraints."),
+    },
+}
+
+schemas["ListGrantsResponse"] = paged("grants", ref("GrantListEntry"))
+
+schemas["RetireGrantRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Give grantToken, or keyId and grantId (grantToken wins when both are given).",
+    "anyOf": [{"required": ["grantToken"]}, {"required": ["keyId", "grantId"]}],
+    "properties": {
+        "grantToken": {
+            "type": "string",
+            "description": "The grant's token; an unknown token gives 400 InvalidGrantToken.",
+        },
+        "keyId": dict(KEY_ONLY, description="The key the grant is on: " + KEY_ONLY["description"][2:]),
+        "grantId": GRANT_ID,
+        "dryRun": dict(DRY_RUN, description=(
+            "If true, nothing is done: the grant is looked up and the caller's right to retire it checked, then "
+            "the answer is 412 DryRunOperation.")),
+    },
+}
+
+schemas["RevokeGrantRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"dryRun": DRY_RUN},
+}
+
+# --------------------------------------------------------------------------- key policies
+
+schemas["GetKeyPolicyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "policyName": {
+            "type": "string",
+            "enum": ["default"],
+            "default": "default",
+            "description": "The only key policy is `default`; any other name gives 404 NotFound.",
+        }
+    },
+}
+
+schemas["GetKeyPolicyResponse"] = {
+    "type": "object",
+    "required": ["policy", "policyName"],
+    "properties": {
+        "policy": {
+            "type": "string",
+            "description": (
+                "The policy document, a JSON text, exactly as stored; until PutKeyPolicy, the default policy (one "
+                "statement allowing the account root `kms:*`, which allows nothing beyond roles and bindings)."
+            ),
+        },
+        "policyName": {"type": "string", "enum": ["default"]},
+    },
+}
+
+schemas["PutKeyPolicyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["policy"],
+    "properties": {
+        "policyName": {
+            "type": "string",
+            "enum": ["default"],
+            "default": "default",
+            "description": "Must be `default` (else 400 ValidationError).",
+        },
+        "policy": {
+            "type": "string",
+            "maxLength": 32768,
+            "description": (
+                "The policy document as a JSON text (at most 32768 bytes) in the AWS policy grammar: Version "
+                "(2012-10-17), optional Id, and Statement (an object or a non-empty array) whose statements have "
+                "Effect Allow or Deny, Principal (`*` or {\"AWS\": ARN or list}), Action or NotAction (`kms:…` or `*`, "
+                "a string or a list), Resource or NotResource, and optional Sid and Condition. Anything else gives 400 "
+                "MalformedPolicyDocument. Deny statements are enforced (Condition is not evaluated); Allow statements "
+                "grant nothing beyond roles, bindings and grants."
+            ),
+            "examples": [
+                '{"Version":"2012-10-17","Statement":[{"Sid":"NoDecrypt","Effect":"Deny",'
+                '"Principal":{"AWS":"arn:aws:iam::000000000000:user/build-pipeline"},"Action":"kms:Decrypt",'
+                '"Resource":"*"}]}'
+            ],
+        },
+        "bypassPolicyLockoutSafetyCheck": {
+            "type": "boolean",
+            "default": False,
+            "description": (
+                "A policy that would deny the caller kms:PutKeyPolicy on this key is refused with 400 "
+                "MalformedPolicyDocument unless this is true."
+            ),
+        },
+    },
+}
+
+schemas["ListKeyPoliciesResponse"] = {
+    "type": "object",
+    "required": ["policyNames", "truncated"],
+    "properties": {
+        "policyNames": {"type": "array", "items": {"type": "string", "enum": ["default"]}, "examples": [["default"]]},
+        "truncated": {"type": "boolean", "description": "Always false."},
+    },
+}
+
+# --------------------------------------------------------------------------- principals and access keys
+
+ACCESS_KEY_ID = {
+    "type": "string",
+    "description": "The access key id: `AKIA` and 16 characters of A–Z and 2–7.",
+    "examples": ["AKIAQ7XJ2M5N4B6C3DEF"],
+}
+ACCESS_KEY_STATUS = {
+    "type": "string",
+    "enum": ["Active", "Inactive"],
+    "description": "Only Active keys can sign requests; an Inactive key gives 403 UnrecognizedClient.",
+}
+
+schemas["AccessKeyInfo"] = {
+    "type": "object",
+    "required": ["accessKeyId", "status", "createDate"],
+    "properties": {
+        "accessKeyId": ACCESS_KEY_ID,
+        "status": ACCESS_KEY_STATUS,
+        "createDate": date("When the access key was created."),
+        "lastUsedDate": date("When the access key last signed a request that verified; absent if never."),
+    },
+}
+
+schemas["Principal"] = {
+    "type": "object",
+    "description": "A principal. Secrets never appear here.",
+    "required": ["name", "principalId", "arn", "kind", "enabled", "createDate"],
+    "properties": {
+        "name": {"type": "string", "examples": ["build-pipeline"]},
+        "principalId": {"type": "string", "description": "A lowercase UUID.", "examples": [KEY_ID_EXAMPLE]},
+        "arn": {"type": "string", "examples": [PRINCIPAL_ARN_EXAMPLE]},
+        "kind": {"type": "string", "enum": ["user", "service", "pipeline"]},
+        "enabled": {"type": "boolean", "description": "A disabled principal's requests give 403 UnrecognizedClient."},
+        "createDate": date("When the principal was created."),
+        "accessKeys": {
+            "type": "array",
+            "items": ref("AccessKeyInfo"),
+            "description": "The principal's access keys, oldest first (without secrets). Absent in ListPrincipals.",
+        },
+    },
+}
+
+schemas["NewAccessKey"] = {
+    "type": "object",
+    "required": ["accessKeyId", "secretAccessKey"],
+    "properties": {
+        "accessKeyId": ACCESS_KEY_ID,
+        "secretAccessKey": {
+            "type": "string",
+            "description": (
+                "The secret access key, as plain text (40 base64 characters), for signing requests with SigV4. "
+                "It is shown only in this response: the service stores it wrapped and never returns it again. "
+                "Keep it secret."
+            ),
+        },
+    },
+}
+
+PRINCIPAL_NAME = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 64,
+    "pattern": "^[A-Za-z0-9._@+=,-]+$",
+    "description": "1–64 letters, digits or `. _ @ + = , -`; unique.",
+    "examples": ["build-pipeline"],
+}
+
+schemas["CreatePrincipalRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name"],
+    "properties": {
+        "name": PRINCIPAL_NAME,
+        "kind": {"type": "string", "enum": ["user", "service", "pipeline"], "default": "service"},
+    },
+}
+
+schemas["CreatePrincipalResponse"] = {
+    "type": "object",
+    "required": ["principal", "accessKey"],
+    "properties": {
+        "principal": ref("Principal"),
+        "accessKey": dict(ref("NewAccessKey"), description=(
+            "The principal's first access key. `accessKey.secretAccessKey` is the secret in plain text, shown "
+            "only in this response.")),
+    },
+}
+
+schemas["ListPrincipalsResponse"] = paged("principals", ref("Principal"))
+
+schemas["DescribePrincipalResponse"] = {
+    "type": "object",
+    "required": ["principal"],
+    "properties": {"principal": ref("Principal")},
+}
+
+schemas["UpdatePrincipalRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["enabled"],
+    "properties": {
+        "enabled": {"type": "boolean", "description": "False disables the principal: none of its access keys work."},
+    },
+}
+
+schemas["CreateAccessKeyResponse"] = {
+    "type": "object",
+    "required": ["accessKey"],
+    "properties": {
+        "accessKey": dict(ref("NewAccessKey"), description=(
+            "The new access key. `accessKey.secretAccessKey` is the secret in plain text, shown only in this "
+            "response.")),
+    },
+}
+
+schemas["UpdateAccessKeyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status"],
+    "properties": {"status": ACCESS_KEY_STATUS},
+}
+
+# --------------------------------------------------------------------------- roles
+
+ACTION_NAME = {
+    "type": "string",
+    "description": (
+        "An action: `kms:<Operation>` (the key operations of this API, including ReEncryptFrom and ReEncryptTo), "
+        "`iam:<Operation>` (principals, access keys, roles, bindings) or `audit:ReadAuditLog`."
+    ),
+    "examples": ["kms:Encrypt"],
+}
+
+schemas["Role"] = {
+    "type": "object",
+    "required": ["name", "description", "actions", "builtIn"],
+    "properties": {
+        "name": {"type": "string", "examples": ["key-user"]},
+        "description": {"type": "string"},
+        "actions": {"type": "array", "items": ACTION_NAME, "description": "The role's actions, sorted."},
+        "builtIn": {
+            "type": "boolean",
+            "description": (
+                "True for the built-in roles admin, key-admin, key-user, encrypt-only, decrypt-only and auditor, "
+                "which cannot be changed or deleted."
+            ),
+        },
+    },
+}
+
+schemas["RoleResponse"] = {
+    "type": "object",
+    "required": ["role"],
+    "properties": {"role": ref("Role")},
+}
+
+schemas["ListRolesResponse"] = {
+    "type": "object",
+    "required": ["roles"],
+    "properties": {"roles": {"type": "array", "items": ref("Role"), "description": "Every role, sorted by name."}},
+}
+
+ROLE_ACTIONS_IN = {
+    "type": "array",
+    "minItems": 1,
+    "items": dict(ACTION_NAME, description=ACTION_NAME["description"] + " The prefix may be omitted (`Encrypt`)."),
+    "description": "At least one action; unknown names give 400 ValidationError.",
+}
+
+schemas["CreateRoleRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "actions"],
+    "properties": {
+        "name": {
+            "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$",
+            "description": "1–64 letters, digits, `-` or `_`; unique.", "examples": ["ci-encrypt"],
+        },
+        "description": {"type": "string", "maxLength": 8192, "description": "At most 8192 characters. Default: empty."},
+        "actions": ROLE_ACTIONS_IN,
+    },
+}
+
+schemas["UpdateRoleRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "description": {"type": "string", "maxLength": 8192, "description": "The new description, if given."},
+        "actions": dict(ROLE_ACTIONS_IN, description="The new actions (replacing the old ones), if given. "
+                        + ROLE_ACTIONS_IN["description"]),
+    },
+}
+
+# --------------------------------------------------------------------------- bindings
+
+schemas["BindingCondition"] = {
+    "type": "object",
+    "required": ["key"],
+    "description": (
+        "A condition on the request's encryption context: with `equals`, the context has `key` with exactly this "
+        "value; with `matches`, a value matching the glob (`*` any run of characters, `?` one); with neither, the "
+        "context merely has `key`. At most one of equals and matches (400 ValidationError)."
+    ),
+    "not": {"required": ["equals", "matches"]},
+    "properties": {
+        "key": {"type": "string", "minLength": 1, "examples": ["tenant"]},
+        "equals": {"type": "string", "examples": ["acme"]},
+        "matches": {"type": "string", "examples": ["acme-*"]},
+    },
+}
+
+BINDING_EFFECT = {
+    "type": "string",
+    "enum": ["Allow", "Deny"],
+    "description": "Allow gives the role's actions; Deny takes them away and wins over every Allow and grant.",
+}
+
+schemas["CreateBindingRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["principal", "role"],
+    "description": (
+        "Exactly one scope must be given: allKeys (true), keyId, aliasPrefix, or tagKey with tagValue "
+        "(400 ValidationError otherwise)."
+    ),
+    "oneOf": [
+        {"required": ["allKeys"], "properties": {"allKeys": {"const": True}}},
+        {"required": ["keyId"]},
+        {"required": ["aliasPrefix"]},
+        {"required": ["tagKey", "tagValue"]},
+    ],
+    "dependentRequired": {"tagKey": ["tagValue"], "tagValue": ["tagKey"]},
+    "properties": {
+        "principal": dict(PRINCIPAL_REF, description="Who the binding is for: " + PRINCIPAL_REF["description"][2:]),
+        "role": {"type": "string", "description": "The role's name (built-in or custom).", "examples": ["key-user"]},
+        "effect": dict(BINDING_EFFECT, default="Allow"),
+        "allKeys": {
+            "type": "boolean",
+            "description": (
+                "Scope: every key, and the actions on no particular key (CreateKey, ListKeys, GenerateRandom, "
+                "ListRetirableGrants, the principal, role and binding operations, reading the audit log), which "
+                "only an all-keys binding can allow. Only true selects this scope."
+            ),
+        },
+        "keyId": dict(ANY_KEY, description=(
+            "Scope: one key. " + ANY_KEY["description"] + " An alias is resolved now: the binding follows the key, "
+            "not later changes of the alias.")),
+        "aliasPrefix": {
+            "type": "string",
+            "pattern": "^alias/[^*]+\\*?$",
+            "description": (
+                "Scope: the keys that have an alias beginning with this prefix, at the time of each request. "
+                "`alias/` followed by at least one character; a trailing `*` is optional and dropped."
+            ),
+            "examples": ["alias/team-a/"],
+        },
+        "tagKey": {"type": "string", "description": "Scope (with tagValue): the keys that have this tag.", "examples": ["team"]},
+        "tagValue": {"type": "string", "description": "The tag value, matched exactly.", "examples": ["payments"]},
+        "conditions": {
+            "type": "array",
+            "maxItems": 16,
+            "items": ref("BindingCondition"),
+            "description": (
+                "At most 16 conditions, all of which must hold. A binding with conditions applies only to requests "
+                "whose encryption context meets them: Encrypt, Decrypt, ReEncrypt, GenerateDataKey and "
+                "GenerateDataKeyWithoutPlaintext. Other requests carry no encryption context, so conditional "
+                "bindings never allow or deny them."
+            ),
+        },
+    },
+}
+
+schemas["Binding"] = {
+    "type": "object",
+    "description": "A binding. Exactly one of the scope members allKeys, keyId, aliasPrefix and tagKey/tagValue is present.",
+    "required": ["bindingId", "principal", "role", "effect", "conditions", "createDate"],
+    "properties": {
+        "bindingId": {"type": "string", "description": "A lowercase UUID.", "examples": [KEY_ID_EXAMPLE]},
+        "principal": {"type": "string", "description": "The principal's name.", "examples": ["build-pipeline"]},
+        "role": {"type": "string", "examples": ["key-user"]},
+        "effect": BINDING_EFFECT,
+        "allKeys": {"type": "boolean", "enum": [True], "description": "Present (true) for an all-keys scope."},
+        "keyId": {"type": "string", "description": "The key id, for a one-key scope.", "examples": [KEY_ID_EXAMPLE]},
+        "aliasPrefix": {"type": "string", "description": "The alias prefix (without `*`), for an alias scope.",
+                        "examples": ["alias/team-a/"]},
+        "tagKey": {"type": "string", "description": "For a tag scope."},
+        "tagValue": {"type": "string", "description": "For a tag scope."},
+        "conditions": {"type": "array", "items": ref("BindingCondition"), "description": "Empty when unconditional."},
+        "createDate": date("When the binding was created."),
+    },
+}
+
+schemas["BindingResponse"] = {
+    "type": "object",
+    "required": ["binding"],
+    "properties": {"binding": ref("Binding")},
+}
+
+schemas["ListBindingsResponse"] = {
+    "type": "object",
+    "required": ["bindings"],
+    "properties": {
+        "bindings": {"type": "array", "items": ref("Binding"), "description": "Oldest first."},
+    },
+}
+
 schemas["Health"] = {
     "type": "object",
     "required": ["status"],
@@ -547,15 +1092,21 @@ responses = {
         "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member "
         "repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, "
         "IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, "
-        "UnsupportedOperation or InvalidGrantToken."),
+        "UnsupportedOperation, InvalidGrantToken or MalformedPolicyDocument."),
     "Forbidden": error_response(
-        "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient, "
-        "InvalidSignature (including a clock skew over 5 minutes or a wrong credential scope), or AccessDenied."),
+        "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient "
+        "(an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew "
+        "over 5 minutes or a wrong credential scope), or AccessDenied (no binding or grant allows the request, or "
+        "a deny binding or key policy statement refuses it; the reason is logged, not returned)."),
     "NotFound": error_response(
-        "NotFound: the named key or alias does not exist, or the identifier form is not accepted by this operation."),
+        "NotFound: the named key, alias, grant, principal, access key, role or binding does not exist, or the "
+        "identifier form is not accepted by this operation."),
     "Conflict": error_response(
-        "The key or alias is in a state that does not allow the operation: Disabled, InvalidState "
-        "(e.g. pending deletion) or AlreadyExists."),
+        "The resource is in a state that does not allow the operation: Disabled, InvalidState (e.g. a key pending "
+        "deletion, a role still used by bindings, or a change that would leave no enabled administrator) or "
+        "AlreadyExists."),
+    "DryRun": error_response(
+        "DryRunOperation: dryRun was true and the caller is allowed the request; nothing was done."),
     "PayloadTooLarge": error_response("PayloadTooLarge: the request body exceeds 65536 bytes."),
     "UnsupportedMediaType": error_response(
         "UnsupportedMediaType: the Content-Type is neither application/json nor application/x-amz-json-*."),
@@ -567,7 +1118,8 @@ responses = {
 }
 
 ERROR_REFS = {
-    "400": "BadRequest", "403": "Forbidden", "404": "NotFound", "409": "Conflict", "413": "PayloadTooLarge",
+    "400": "BadRequest", "403": "Forbidden", "404": "NotFound", "409": "Conflict", "412": "DryRun",
+    "413": "PayloadTooLarge",
     "415": "UnsupportedMediaType", "429": "Throttled", "500": "InternalError", "503": "ServiceUnavailable",
 }
 
@@ -615,6 +1167,48 @@ parameters = {
         "required": False,
         "description": "The `nextMarker` of the previous page; markers are opaque and valid only for the same listing.",
         "schema": {"type": "string"},
+    },
+    "GrantIdPath": {
+        "name": "grantId",
+        "in": "path",
+        "required": True,
+        "description": "The grant id, as returned by CreateGrant.",
+        "schema": {"type": "string", "minLength": 1},
+    },
+    "PrincipalPath": {
+        "name": "principal",
+        "in": "path",
+        "required": True,
+        "description": (
+            "The principal: its name, or its ARN `arn:aws:iam::<account>:user/<name>` with the `/` sent as `%2F` "
+            "(path parameters are percent-decoded)."
+        ),
+        "schema": {"type": "string", "minLength": 1},
+        "examples": {"name": {"value": "build-pipeline"},
+                     "arn": {"value": "arn:aws:iam::000000000000:user%2Fbuild-pipeline"}},
+    },
+    "AccessKeyIdPath": {
+        "name": "accessKeyId",
+        "in": "path",
+        "required": True,
+        "description": "The access key id; it must belong to the principal in the path (else 404 NotFound).",
+        "schema": {"type": "string", "minLength": 1},
+        "examples": {"accessKeyId": {"value": "AKIAQ7XJ2M5N4B6C3DEF"}},
+    },
+    "RoleNamePath": {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "description": "The role's name.",
+        "schema": {"type": "string", "minLength": 1},
+        "examples": {"builtIn": {"value": "key-user"}},
+    },
+    "BindingIdPath": {
+        "name": "bindingId",
+        "in": "path",
+        "required": True,
+        "description": "The binding id, as returned by CreateBinding or ListBindings.",
+        "schema": {"type": "string", "minLength": 1},
     },
 }
 
@@ -813,37 +1407,187 @@ add("delete", "/v1/aliases/{aliasName}", op(
     "200", "Empty", EMPTY_DESC, errors=["404"], params=[ALIAS]))
 
 CRYPTO_409 = "The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise."
+DRY_RUN_NOTE = " With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed."
 add("post", "/v1/encrypt", op(
     "Encrypt", "Cryptography", "Encrypt",
     "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption "
-    "context. " + CRYPTO_409,
-    "200", "EncryptResponse", "The ciphertext.", errors=["404", "409"], body="EncryptRequest"))
+    "context. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "EncryptResponse", "The ciphertext.", errors=["404", "409", "412"], body="EncryptRequest"))
 add("post", "/v1/decrypt", op(
     "Decrypt", "Cryptography", "Decrypt",
     "Decrypts a ciphertext blob with exactly the encryption context it was made with "
-    "(400 InvalidCiphertext otherwise). " + CRYPTO_409,
-    "200", "DecryptResponse", "The plaintext.", errors=["404", "409"], body="DecryptRequest"))
+    "(400 InvalidCiphertext otherwise). " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "DecryptResponse", "The plaintext.", errors=["404", "409", "412"], body="DecryptRequest"))
 add("post", "/v1/reencrypt", op(
     "ReEncrypt", "Cryptography", "Re-encrypt",
     "Decrypts a blob and encrypts its plaintext under another key and/or encryption context inside the "
     "server; the plaintext never leaves it. Needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on "
-    "the destination key. Both keys must be enabled (409 otherwise).",
-    "200", "ReEncryptResponse", "The new ciphertext.", errors=["404", "409"], body="ReEncryptRequest"))
+    "the destination key. Both keys must be enabled (409 otherwise)." + DRY_RUN_NOTE
+    + " (A dry run checks kms:ReEncryptFrom only.)",
+    "200", "ReEncryptResponse", "The new ciphertext.", errors=["404", "409", "412"], body="ReEncryptRequest"))
 add("post", "/v1/datakey", op(
     "GenerateDataKey", "Cryptography", "Generate a data key",
     "A fresh random data key for envelope encryption, returned in the clear and encrypted under the key. "
-    "Give exactly one of keySpec and numberOfBytes. " + CRYPTO_409,
-    "200", "GenerateDataKeyResponse", "The data key, in the clear and encrypted.", errors=["404", "409"],
+    "Give exactly one of keySpec and numberOfBytes. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateDataKeyResponse", "The data key, in the clear and encrypted.", errors=["404", "409", "412"],
     body="GenerateDataKeyRequest"))
 add("post", "/v1/datakey/without-plaintext", op(
     "GenerateDataKeyWithoutPlaintext", "Cryptography", "Generate an encrypted data key",
-    "As GenerateDataKey, but only the encrypted copy is returned. " + CRYPTO_409,
-    "200", "GenerateDataKeyWithoutPlaintextResponse", "The encrypted data key.", errors=["404", "409"],
+    "As GenerateDataKey, but only the encrypted copy is returned. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateDataKeyWithoutPlaintextResponse", "The encrypted data key.", errors=["404", "409", "412"],
     body="GenerateDataKeyRequest"))
 add("post", "/v1/random", op(
     "GenerateRandom", "Cryptography", "Generate random bytes",
     "1–1024 bytes from the server's cryptographically secure random number generator.",
     "200", "GenerateRandomResponse", "The random bytes.", errors=[], body="GenerateRandomRequest"))
+
+GRANT = ref("GrantIdPath", "parameters")
+PRINCIPAL = ref("PrincipalPath", "parameters")
+ACCESS_KEY = ref("AccessKeyIdPath", "parameters")
+ROLE = ref("RoleNamePath", "parameters")
+BINDING = ref("BindingIdPath", "parameters")
+
+
+def query(name, description, required=False):
+    return {"name": name, "in": "query", "required": required, "description": description,
+            "schema": {"type": "string", "minLength": 1}}
+
+
+add("post", "/v1/grants", op(
+    "CreateGrant", "Grants", "Create a grant",
+    "Lets a grantee principal use one key for some operations, optionally only with a given encryption context "
+    "(constraints). Grants take effect immediately. The caller must itself be allowed every operation it grants "
+    "(other than CreateGrant and RetireGrant) on the key, under the constraints' encryption context "
+    "(403 AccessDenied otherwise). At most 50000 grants per key (400 LimitExceeded). The key must be enabled "
+    "(409 otherwise)." + DRY_RUN_NOTE,
+    "201", "CreateGrantResponse", "The grant was created (or an identical named grant already existed).",
+    errors=["404", "409", "412"], body="CreateGrantRequest"))
+add("get", "/v1/keys/{keyId}/grants", op(
+    "ListGrants", "Grants", "List a key's grants",
+    "The grants on a key, sorted by grant id, optionally only one grant or one grantee's.",
+    "200", "ListGrantsResponse", "One page of grants.", errors=["404"],
+    params=[KEY, limit_param(1, 100, 50), MARKER,
+            query("grantId", "Only the grant with this id."),
+            query("granteePrincipal", "Only grants to this principal: its name or ARN.")]))
+add("get", "/v1/grants/retirable", op(
+    "ListRetirableGrants", "Grants", "List retirable grants",
+    "The grants, on any key, whose retiring principal is the given principal, sorted by grant id. "
+    "An authorization on no particular key: only an all-keys binding allows it.",
+    "200", "ListGrantsResponse", "One page of grants.", errors=["404"],
+    params=[limit_param(1, 100, 50), MARKER,
+            query("retiringPrincipal", "The retiring principal: its name or ARN. Required; unknown gives 404.",
+                  required=True)]))
+add("post", "/v1/grants/retire", op(
+    "RetireGrant", "Grants", "Retire a grant",
+    "Ends a grant, named by its token or by key and grant id. Allowed to the grant's retiring principal, to its "
+    "grantee if the grant includes RetireGrant, and to principals allowed kms:RetireGrant on the key by a binding.",
+    "200", "Empty", EMPTY_DESC, errors=["404", "412"], body="RetireGrantRequest"))
+add("delete", "/v1/keys/{keyId}/grants/{grantId}", op(
+    "RevokeGrant", "Grants", "Revoke a grant",
+    "Ends a grant on a key, by id (404 if the key has no such grant). The body may be omitted." + DRY_RUN_NOTE,
+    "200", "Empty", EMPTY_DESC, errors=["404", "412"], params=[KEY, GRANT],
+    body="RevokeGrantRequest", body_required=False))
+
+add("get", "/v1/keys/{keyId}/policy", op(
+    "GetKeyPolicy", "Key policies", "Get a key's policy",
+    "The key's policy document, named `default`. The optional body is accepted for AWS compatibility only.",
+    "200", "GetKeyPolicyResponse", "The policy.", errors=["404"],
+    params=[KEY], body="GetKeyPolicyRequest", body_required=False))
+add("put", "/v1/keys/{keyId}/policy", op(
+    "PutKeyPolicy", "Key policies", "Set a key's policy",
+    "Replaces the key's policy document after checking it against the policy grammar. Its Deny statements are "
+    "enforced from then on: a statement whose Principal (`*`, an account root ARN, or the caller's user ARN) and "
+    "Action (`*` and `?` wildcards allowed) match refuses the request whatever bindings or grants allow. Its Allow "
+    "statements grant nothing beyond roles, bindings and grants.",
+    "200", "Empty", EMPTY_DESC, errors=["404"], params=[KEY], body="PutKeyPolicyRequest"))
+add("get", "/v1/keys/{keyId}/policies", op(
+    "ListKeyPolicies", "Key policies", "List a key's policy names",
+    "Always the single name `default`; `marker` is accepted and ignored.",
+    "200", "ListKeyPoliciesResponse", "The policy names.", errors=["404"],
+    params=[KEY, limit_param(1, 1000, 100), MARKER]))
+
+LOCKOUT = (" Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an "
+           "unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).")
+SECRET_ONCE = (" The response carries the new secret in `accessKey.secretAccessKey` as plain text: it is shown "
+               "only this once and cannot be retrieved later.")
+add("post", "/v1/principals", op(
+    "CreatePrincipal", "Principals", "Create a principal",
+    "Creates a principal (a person, service or pipeline) with its first access key. It can do nothing until a "
+    "binding gives it a role. 409 AlreadyExists if the name is taken." + SECRET_ONCE,
+    "201", "CreatePrincipalResponse", "The principal was created, with its access key and secret.",
+    errors=["409"], body="CreatePrincipalRequest"))
+add("get", "/v1/principals", op(
+    "ListPrincipals", "Principals", "List principals",
+    "Every principal, sorted by name, without access keys.",
+    "200", "ListPrincipalsResponse", "One page of principals.", errors=[],
+    params=[limit_param(1, 1000, 100), MARKER]))
+add("get", "/v1/principals/{principal}", op(
+    "DescribePrincipal", "Principals", "Describe a principal",
+    "One principal with its access keys (never their secrets).",
+    "200", "DescribePrincipalResponse", "The principal.", errors=["404"], params=[PRINCIPAL]))
+add("patch", "/v1/principals/{principal}", op(
+    "UpdatePrincipal", "Principals", "Enable or disable a principal",
+    "A disabled principal's access keys stop working (403 UnrecognizedClient) until it is enabled again." + LOCKOUT,
+    "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[PRINCIPAL], body="UpdatePrincipalRequest"))
+add("delete", "/v1/principals/{principal}", op(
+    "DeletePrincipal", "Principals", "Delete a principal",
+    "Removes a principal with its access keys and bindings." + LOCKOUT,
+    "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[PRINCIPAL]))
+add("post", "/v1/principals/{principal}/access-keys", op(
+    "CreateAccessKey", "Principals", "Create an access key",
+    "Adds an access key to a principal, so keys can be rotated without downtime; a principal has at most two "
+    "(400 LimitExceeded)." + SECRET_ONCE,
+    "201", "CreateAccessKeyResponse", "The access key was created, with its secret.", errors=["404"],
+    params=[PRINCIPAL]))
+add("patch", "/v1/principals/{principal}/access-keys/{accessKeyId}", op(
+    "UpdateAccessKey", "Principals", "Activate or deactivate an access key",
+    "An Inactive access key cannot sign requests until it is made Active again." + LOCKOUT,
+    "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[PRINCIPAL, ACCESS_KEY], body="UpdateAccessKeyRequest"))
+add("delete", "/v1/principals/{principal}/access-keys/{accessKeyId}", op(
+    "DeleteAccessKey", "Principals", "Delete an access key",
+    "Removes an access key for good." + LOCKOUT,
+    "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[PRINCIPAL, ACCESS_KEY]))
+
+add("get", "/v1/roles", op(
+    "ListRoles", "Roles", "List roles",
+    "The built-in and custom roles, sorted by name.",
+    "200", "ListRolesResponse", "Every role.", errors=[]))
+add("post", "/v1/roles", op(
+    "CreateRole", "Roles", "Create a role",
+    "Creates a custom role: a named set of actions. 409 AlreadyExists if the name is taken (built-in names "
+    "included).",
+    "201", "RoleResponse", "The role was created.", errors=["409"], body="CreateRoleRequest"))
+add("get", "/v1/roles/{name}", op(
+    "DescribeRole", "Roles", "Describe a role",
+    "One role and its actions.",
+    "200", "RoleResponse", "The role.", errors=["404"], params=[ROLE]))
+add("patch", "/v1/roles/{name}", op(
+    "UpdateRole", "Roles", "Update a role",
+    "Changes a custom role's description and/or actions; the change applies to every binding of the role at "
+    "once. Built-in roles cannot be changed (400 UnsupportedOperation)." + LOCKOUT,
+    "200", "RoleResponse", "The updated role.", errors=["404", "409"], params=[ROLE], body="UpdateRoleRequest"))
+add("delete", "/v1/roles/{name}", op(
+    "DeleteRole", "Roles", "Delete a role",
+    "Removes a custom role. Built-in roles cannot be deleted (400 UnsupportedOperation); a role used by bindings "
+    "gives 409 InvalidState until they are deleted.",
+    "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[ROLE]))
+
+add("post", "/v1/bindings", op(
+    "CreateBinding", "Bindings", "Create a binding",
+    "Gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys "
+    "with a tag — optionally only under encryption-context conditions. With effect Deny the binding takes the "
+    "role's actions away instead, whatever else allows them. 404 if the principal, role or key does not exist."
+    + LOCKOUT,
+    "201", "BindingResponse", "The binding was created.", errors=["404", "409"], body="CreateBindingRequest"))
+add("get", "/v1/bindings", op(
+    "ListBindings", "Bindings", "List bindings",
+    "All bindings, or one principal's, oldest first.",
+    "200", "ListBindingsResponse", "The bindings.", errors=["404"],
+    params=[query("principal", "Only this principal's bindings: its name or ARN; unknown gives 404.")]))
+add("delete", "/v1/bindings/{bindingId}", op(
+    "DeleteBinding", "Bindings", "Delete a binding",
+    "Removes a binding." + LOCKOUT,
+    "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[BINDING]))
 
 # --------------------------------------------------------------------------- document
 
@@ -857,7 +1601,33 @@ document = {
             "(plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with "
             "microseconds (e.g. " + DATE_EXAMPLE + "). Request bodies are JSON objects (Content-Type "
             "application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and "
-            "a member taken from the path or query must not be repeated in the body."
+            "a member taken from the path or query must not be repeated in the body.\n\n"
+            "**Authorization.** Every request but the two unauthenticated ones is signed with an access key of a "
+            "principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless "
+            "a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` "
+            "(ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access "
+            "keys, roles and bindings, or `audit:ReadAuditLog`. A *role* is a named set of actions. A *binding* "
+            "gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the "
+            "keys with a tag — optionally only when the request's encryption context meets conditions; actions on "
+            "no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role "
+            "and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its "
+            "role's actions away and wins over everything else. A *grant* lets one principal use one key for some "
+            "operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, "
+            "CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when "
+            "no binding allows the request. The built-in roles cannot be changed: `admin` (every action), "
+            "`key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no "
+            "cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), "
+            "DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), "
+            "`decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The "
+            "first start creates an administrator principal bound to `admin` on all keys, and any change that would "
+            "leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take "
+            "permissions away: a Deny statement of a key's policy that matches the action and the caller refuses "
+            "the request whatever bindings or grants allow, while Allow statements grant nothing beyond roles, "
+            "bindings and grants (so the default policy, which allows the account root `kms:*`, changes nothing). "
+            "In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow "
+            "binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 "
+            "AccessDenied without the reason. A key identifier that names no existing key is authorized as a request "
+            "on no key, so a caller without rights on all keys gets 403 rather than 404 for it."
         ),
     },
     "servers": [{"url": "http://127.0.0.1:8720"}],
@@ -868,6 +1638,11 @@ document = {
         {"name": "Rotation", "description": "Key material rotation."},
         {"name": "Aliases", "description": "Friendly names for keys."},
         {"name": "Cryptography", "description": "Encryption, decryption, data keys and random bytes."},
+        {"name": "Grants", "description": "Narrow, revocable permissions for one principal on one key."},
+        {"name": "Key policies", "description": "Per-key policy documents; only their Deny statements have effect."},
+        {"name": "Principals", "description": "Principals (callers) and their access keys."},
+        {"name": "Roles", "description": "Named sets of actions: built-in and custom."},
+        {"name": "Bindings", "description": "Roles given to principals on scopes of keys."},
         {"name": "Service", "description": "Unauthenticated service endpoints."},
     ],
     "paths": paths,
@@ -878,7 +1653,8 @@ document = {
                 "in": "header",
                 "name": "Authorization",
                 "description": (
-                    "AWS Signature Version 4. Sign every request with an access key of this server, for service "
+                    "AWS Signature Version 4. Sign every request with an access key of this server (see CreatePrincipal "
+                    "and CreateAccessKey), for service "
                     "`kms` and the region the server is configured with (the credential scope must be "
                     "`<yyyymmdd>/<region>/kms/aws4_request`). Send `Authorization: AWS4-HMAC-SHA256 "
                     "Credential=…, SignedHeaders=…, Signature=…` together with `X-Amz-Date` (which must be among "

@@ -62,6 +62,7 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
     case deleteBinding = "iam:DeleteBinding"
     // Audit.
     case readAuditLog = "audit:ReadAuditLog"
+    case pruneAuditLog = "audit:PruneAuditLog"
 
     /// The operation name without the service prefix (`kms:`, `iam:`, `audit:`), as AWS and the audit log spell it.
     public var operationName: String { String(rawValue[rawValue.index(after: rawValue.firstIndex(of: ":")!)...]) }
@@ -69,7 +70,7 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
     /// Whether the action acts on one key (and so can be scoped to keys, aliases or tags).
     public var isKeyScoped: Bool {
         switch self {
-        case .createKey, .listKeys, .generateRandom, .listRetirableGrants, .readAuditLog:
+        case .createKey, .listKeys, .generateRandom, .listRetirableGrants, .readAuditLog, .pruneAuditLog:
             false
         case .createPrincipal, .listPrincipals, .describePrincipal, .updatePrincipal, .deletePrincipal,
              .createAccessKey, .updateAccessKey, .deleteAccessKey, .createRole, .listRoles, .describeRole,

@@ -12,6 +12,8 @@ public final class KeyService: Sendable {
     public let partition: Partition
     let store: any KeyStore
     let keyring: Keyring
+    /// The audit log, for the operations that read it.
+    public let audit: AuditLog?
     let clock: @Sendable () -> Timestamp
     let logger: Logger
 
@@ -28,11 +30,13 @@ public final class KeyService: Sendable {
         store: any KeyStore,
         rootKey: SecureBytes,
         partition: Partition = Partition(),
+        audit: AuditLog? = nil,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
         logger: Logger = Logger(label: "kms")
     ) throws {
         self.store = store
         self.keyring = try Keyring(rootKey: rootKey)
+        self.audit = audit
         self.partition = partition
         self.clock = clock
         self.logger = logger
@@ -46,8 +50,15 @@ public final class KeyService: Sendable {
     /// Authorizes and runs one operation. Every front door calls this.
     public func perform<Op: Operation>(_ operation: Op.Type, _ input: Op.Input, context: CallContext) async throws(KMSError) -> Op.Output {
         do {
+            let reference = Op.keyReference(input)
+            let encryptionContext = Op.encryptionContext(input)
+            context.note.update {
+                $0.action = String(describing: Op.self)
+                $0.keyReference = reference
+                $0.encryptionContext = encryptionContext
+            }
             if !Op.selfAuthorizing {
-                try authorize(Op.action, keyReference: Op.keyReference(input), encryptionContext: Op.encryptionContext(input), context: context)
+                try authorize(Op.action, keyReference: reference, encryptionContext: encryptionContext, context: context)
             }
             if Op.isDryRun(input) {
                 throw KMSError(.dryRunOperation, "The request would have succeeded, but the DryRun option is set.")
@@ -70,12 +81,18 @@ public final class KeyService: Sendable {
     @discardableResult
     func authorize(_ action: Action, keyReference: String?, encryptionContext: [String: String]?, context: CallContext) throws(KMSError) -> AuthorizationDecision {
         let reference = keyReference.flatMap { try? KeyReference.parse($0, partition: partition, accept: .keyOrAlias) }
-        let decision = state.withLock { state in
-            Authorizer.decide(
+        let (decision, keyId) = state.withLock { state in
+            let key = reference.flatMap { state.entry(for: $0)?.record }
+            return (Authorizer.decide(
                 AuthorizationRequest(
                     action: action, principal: state.principals[context.caller.principalId],
-                    key: reference.flatMap { state.entry(for: $0)?.record }, encryptionContext: encryptionContext),
-                state: state)
+                    key: key, encryptionContext: encryptionContext),
+                state: state), key?.id)
+        }
+        context.note.update { note in
+            if note.keyId == nil { note.keyId = keyId }
+            if let grant = decision.grantId { note.grantId = grant }
+            if !decision.allowed { note.reason = decision.reason }
         }
         guard decision.allowed else {
             context.logger.notice("access denied", metadata: [

@@ -23,8 +23,12 @@ public struct CallContext: Sendable {
     public var sourceAddress: String?
     public var userAgent: String?
     public var logger: Logger
+    /// What the core learns about the request, for its audit record.
+    public let note: AuditNote
 
-    public init(requestId: String, caller: Caller, api: API, sourceAddress: String? = nil, userAgent: String? = nil, logger: Logger) {
+    public init(requestId: String, caller: Caller, api: API, sourceAddress: String? = nil, userAgent: String? = nil,
+                logger: Logger, note: AuditNote = AuditNote()) {
+        self.note = note
         self.requestId = requestId
         self.caller = caller
         self.api = api

@@ -85,20 +85,18 @@ enum AWSDoor {
     }
 
     static func handle(_ request: Request, context: AppRequestContext, door: FrontDoor) async -> Response {
-        let requestId = FrontDoor.newRequestId()
         let target = request.headers[targetHeader] ?? ""
-        do {
-            let authenticated = try await door.authenticate(request, context: context, requestId: requestId, api: .aws, bodyLimit: bodyLimit)
-            guard target.hasPrefix(targetPrefix), let operation = operations[String(target.dropFirst(targetPrefix.count))] else {
+        let operation = target.hasPrefix(targetPrefix) ? operations[String(target.dropFirst(targetPrefix.count))] : nil
+        return await door.serve(
+            request, context: context, api: .aws, action: operation?.name ?? String(sanitizedForMessage(target, limit: 80)),
+            bodyLimit: bodyLimit, errorResponse: errorResponse
+        ) { authenticated throws(KMSError) in
+            guard let operation else {
                 throw KMSError(.unknownOperation, "Unknown operation \(sanitizedForMessage(target, limit: 80)).")
             }
             let body = authenticated.body.readableBytes == 0 ? Data("{}".utf8) : Data(authenticated.body.readableBytesView)
             let output = try await operation.run(body, door.service, authenticated.context)
-            return FrontDoor.json(output, status: .ok, contentType: contentType, requestId: requestId)
-        } catch {
-            let failure = error as? KMSError ?? KMSError.internalFailure
-            door.logFailure(failure, requestId: requestId, route: target)
-            return errorResponse(failure, requestId: requestId)
+            return FrontDoor.json(output, status: .ok, contentType: contentType, requestId: authenticated.context.requestId)
         }
     }
 

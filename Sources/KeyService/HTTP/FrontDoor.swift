@@ -11,6 +11,7 @@ import NIOCore
 struct FrontDoor: Sendable {
     let service: KeyService
     let verifier: SigV4Verifier
+    let audit: AuditLog
     let logger: Logger
 
     static let requestIdHeader = HTTPField.Name("x-request-id")!
@@ -22,8 +23,57 @@ struct FrontDoor: Sendable {
         var context: CallContext
     }
 
+    /// Serves one API request: refuses at once while the audit log cannot be
+    /// written (fail closed); authenticates; runs; writes the request's audit
+    /// record durably; and only then answers. If the record cannot be written the
+    /// answer is a 503 and whatever the request produced (key material included)
+    /// is dropped.
+    func serve(
+        _ request: Request, context: AppRequestContext, api: API, action: String, bodyLimit: Int,
+        errorResponse: (KMSError, String) -> Response,
+        run: (Authenticated) async throws(KMSError) -> Response
+    ) async -> Response {
+        let requestId = Self.newRequestId()
+        guard audit.isHealthy else {
+            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can."), requestId)
+        }
+        let note = AuditNote()
+        var caller: Caller?
+        let result: Result<Response, KMSError>
+        do {
+            let authenticated = try await authenticate(request, context: context, requestId: requestId, api: api, bodyLimit: bodyLimit, note: note)
+            caller = authenticated.context.caller
+            result = .success(try await run(authenticated))
+        } catch {
+            result = .failure(error)
+        }
+        let fields = note.snapshot
+        let failure: KMSError? = if case .failure(let error) = result { error } else { nil }
+        let record = AuditRecord(
+            sequence: 0, time: service.now.microseconds, requestId: requestId,
+            principalId: caller?.principalId, principalName: caller?.principalName, accessKeyId: caller?.accessKeyId,
+            sourceAddress: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
+            api: api.rawValue, action: fields.action ?? action, keyId: fields.keyId, keyVersion: fields.keyVersion,
+            keyReference: fields.keyReference, encryptionContext: fields.encryptionContext, grantId: fields.grantId,
+            outcome: failure == nil ? .allowed : (failure?.code == .accessDenied ? .denied : .error),
+            errorCode: failure.map { $0.code.awsType }, reason: failure?.code == .accessDenied ? fields.reason : nil)
+        do {
+            try await audit.append(record)
+        } catch {
+            logFailure(KMSError(.auditUnavailable, ""), requestId: requestId, route: action)
+            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed."), requestId)
+        }
+        switch result {
+        case .success(let response): return response
+        case .failure(let error):
+            logFailure(error, requestId: requestId, route: action)
+            return errorResponse(error, requestId)
+        }
+    }
+
     /// Collects the body (up to `limit`) and verifies its signature.
-    func authenticate(_ request: Request, context: AppRequestContext, requestId: String, api: API, bodyLimit: Int) async throws(KMSError) -> Authenticated {
+    func authenticate(_ request: Request, context: AppRequestContext, requestId: String, api: API, bodyLimit: Int,
+                      note: AuditNote) async throws(KMSError) -> Authenticated {
         var request = request
         let body: ByteBuffer
         do {
@@ -48,7 +98,7 @@ struct FrontDoor: Sendable {
         return Authenticated(body: body, context: CallContext(
             requestId: requestId, caller: caller, api: api,
             sourceAddress: context.remoteAddress?.ipAddress,
-            userAgent: request.headers[.userAgent], logger: logger))
+            userAgent: request.headers[.userAgent], logger: logger, note: note))
     }
 
     static func newRequestId() -> String { UUIDString.random() }

@@ -6,7 +6,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "kms — key management service",
         "version": "1.0.0",
-        "description": "The native REST API of a self-hosted key management service. Members are camelCase; binary values (plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with microseconds (e.g. 2026-11-29T04:41:27.123456Z). Request bodies are JSON objects (Content-Type application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and a member taken from the path or query must not be repeated in the body."
+        "description": "The native REST API of a self-hosted key management service. Members are camelCase; binary values (plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with microseconds (e.g. 2026-11-29T04:41:27.123456Z). Request bodies are JSON objects (Content-Type application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and a member taken from the path or query must not be repeated in the body.\n\n**Authorization.** Every request but the two unauthenticated ones is signed with an access key of a principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` (ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access keys, roles and bindings, or `audit:ReadAuditLog`. A *role* is a named set of actions. A *binding* gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys with a tag — optionally only when the request's encryption context meets conditions; actions on no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its role's actions away and wins over everything else. A *grant* lets one principal use one key for some operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when no binding allows the request. The built-in roles cannot be changed: `admin` (every action), `key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), `decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The first start creates an administrator principal bound to `admin` on all keys, and any change that would leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take permissions away: a Deny statement of a key's policy that matches the action and the caller refuses the request whatever bindings or grants allow, while Allow statements grant nothing beyond roles, bindings and grants (so the default policy, which allows the account root `kms:*`, changes nothing). In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 AccessDenied without the reason. A key identifier that names no existing key is authorized as a request on no key, so a caller without rights on all keys gets 403 rather than 404 for it."
       },
       "servers": [
         {
@@ -38,6 +38,26 @@ enum OpenAPIDocument {
         {
           "name": "Cryptography",
           "description": "Encryption, decryption, data keys and random bytes."
+        },
+        {
+          "name": "Grants",
+          "description": "Narrow, revocable permissions for one principal on one key."
+        },
+        {
+          "name": "Key policies",
+          "description": "Per-key policy documents; only their Deny statements have effect."
+        },
+        {
+          "name": "Principals",
+          "description": "Principals (callers) and their access keys."
+        },
+        {
+          "name": "Roles",
+          "description": "Named sets of actions: built-in and custom."
+        },
+        {
+          "name": "Bindings",
+          "description": "Roles given to principals on scopes of keys."
         },
         {
           "name": "Service",
@@ -1457,7 +1477,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Encrypt",
-            "description": "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption context. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise.",
+            "description": "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption context. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
             "requestBody": {
               "required": true,
               "content": {
@@ -1499,6 +1519,9 @@ enum OpenAPIDocument {
               "409": {
                 "$ref": "#/components/responses/Conflict"
               },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
@@ -1524,7 +1547,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Decrypt",
-            "description": "Decrypts a ciphertext blob with exactly the encryption context it was made with (400 InvalidCiphertext otherwise). The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise.",
+            "description": "Decrypts a ciphertext blob with exactly the encryption context it was made with (400 InvalidCiphertext otherwise). The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
             "requestBody": {
               "required": true,
               "content": {
@@ -1566,6 +1589,9 @@ enum OpenAPIDocument {
               "409": {
                 "$ref": "#/components/responses/Conflict"
               },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
@@ -1591,7 +1617,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Re-encrypt",
-            "description": "Decrypts a blob and encrypts its plaintext under another key and/or encryption context inside the server; the plaintext never leaves it. Needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination key. Both keys must be enabled (409 otherwise).",
+            "description": "Decrypts a blob and encrypts its plaintext under another key and/or encryption context inside the server; the plaintext never leaves it. Needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination key. Both keys must be enabled (409 otherwise). With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed. (A dry run checks kms:ReEncryptFrom only.)",
             "requestBody": {
               "required": true,
               "content": {
@@ -1633,6 +1659,9 @@ enum OpenAPIDocument {
               "409": {
                 "$ref": "#/components/responses/Conflict"
               },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
@@ -1658,7 +1687,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Generate a data key",
-            "description": "A fresh random data key for envelope encryption, returned in the clear and encrypted under the key. Give exactly one of keySpec and numberOfBytes. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise.",
+            "description": "A fresh random data key for envelope encryption, returned in the clear and encrypted under the key. Give exactly one of keySpec and numberOfBytes. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
             "requestBody": {
               "required": true,
               "content": {
@@ -1700,6 +1729,9 @@ enum OpenAPIDocument {
               "409": {
                 "$ref": "#/components/responses/Conflict"
               },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
               },
@@ -1725,7 +1757,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Generate an encrypted data key",
-            "description": "As GenerateDataKey, but only the encrypted copy is returned. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise.",
+            "description": "As GenerateDataKey, but only the encrypted copy is returned. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
             "requestBody": {
               "required": true,
               "content": {
@@ -1766,6 +1798,9 @@ enum OpenAPIDocument {
               },
               "409": {
                 "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
               },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
@@ -1845,6 +1880,1614 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/v1/grants": {
+          "post": {
+            "operationId": "CreateGrant",
+            "tags": [
+              "Grants"
+            ],
+            "summary": "Create a grant",
+            "description": "Lets a grantee principal use one key for some operations, optionally only with a given encryption context (constraints). Grants take effect immediately. The caller must itself be allowed every operation it grants (other than CreateGrant and RetireGrant) on the key, under the constraints' encryption context (403 AccessDenied otherwise). At most 50000 grants per key (400 LimitExceeded). The key must be enabled (409 otherwise). With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreateGrantRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The grant was created (or an identical named grant already existed).",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/CreateGrantResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/grants": {
+          "get": {
+            "operationId": "ListGrants",
+            "tags": [
+              "Grants"
+            ],
+            "summary": "List a key's grants",
+            "description": "The grants on a key, sorted by grant id, optionally only one grant or one grantee's.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              },
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–100, default 50).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 100,
+                  "default": 50
+                }
+              },
+              {
+                "$ref": "#/components/parameters/Marker"
+              },
+              {
+                "name": "grantId",
+                "in": "query",
+                "required": false,
+                "description": "Only the grant with this id.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "granteePrincipal",
+                "in": "query",
+                "required": false,
+                "description": "Only grants to this principal: its name or ARN.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "One page of grants.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ListGrantsResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/grants/retirable": {
+          "get": {
+            "operationId": "ListRetirableGrants",
+            "tags": [
+              "Grants"
+            ],
+            "summary": "List retirable grants",
+            "description": "The grants, on any key, whose retiring principal is the given principal, sorted by grant id. An authorization on no particular key: only an all-keys binding allows it.",
+            "parameters": [
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–100, default 50).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 100,
+                  "default": 50
+                }
+              },
+              {
+                "$ref": "#/components/parameters/Marker"
+              },
+              {
+                "name": "retiringPrincipal",
+                "in": "query",
+                "required": true,
+                "description": "The retiring principal: its name or ARN. Required; unknown gives 404.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "One page of grants.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ListGrantsResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/grants/retire": {
+          "post": {
+            "operationId": "RetireGrant",
+            "tags": [
+              "Grants"
+            ],
+            "summary": "Retire a grant",
+            "description": "Ends a grant, named by its token or by key and grant id. Allowed to the grant's retiring principal, to its grantee if the grant includes RetireGrant, and to principals allowed kms:RetireGrant on the key by a binding.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/RetireGrantRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/grants/{grantId}": {
+          "delete": {
+            "operationId": "RevokeGrant",
+            "tags": [
+              "Grants"
+            ],
+            "summary": "Revoke a grant",
+            "description": "Ends a grant on a key, by id (404 if the key has no such grant). The body may be omitted. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              },
+              {
+                "$ref": "#/components/parameters/GrantIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/RevokeGrantRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/policy": {
+          "get": {
+            "operationId": "GetKeyPolicy",
+            "tags": [
+              "Key policies"
+            ],
+            "summary": "Get a key's policy",
+            "description": "The key's policy document, named `default`. The optional body is accepted for AWS compatibility only.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/GetKeyPolicyRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The policy.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GetKeyPolicyResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "put": {
+            "operationId": "PutKeyPolicy",
+            "tags": [
+              "Key policies"
+            ],
+            "summary": "Set a key's policy",
+            "description": "Replaces the key's policy document after checking it against the policy grammar. Its Deny statements are enforced from then on: a statement whose Principal (`*`, an account root ARN, or the caller's user ARN) and Action (`*` and `?` wildcards allowed) match refuses the request whatever bindings or grants allow. Its Allow statements grant nothing beyond roles, bindings and grants.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PutKeyPolicyRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/policies": {
+          "get": {
+            "operationId": "ListKeyPolicies",
+            "tags": [
+              "Key policies"
+            ],
+            "summary": "List a key's policy names",
+            "description": "Always the single name `default`; `marker` is accepted and ignored.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              },
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–1000, default 100).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              {
+                "$ref": "#/components/parameters/Marker"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The policy names.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ListKeyPoliciesResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/principals": {
+          "post": {
+            "operationId": "CreatePrincipal",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Create a principal",
+            "description": "Creates a principal (a person, service or pipeline) with its first access key. It can do nothing until a binding gives it a role. 409 AlreadyExists if the name is taken. The response carries the new secret in `accessKey.secretAccessKey` as plain text: it is shown only this once and cannot be retrieved later.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreatePrincipalRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The principal was created, with its access key and secret.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/CreatePrincipalResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "get": {
+            "operationId": "ListPrincipals",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "List principals",
+            "description": "Every principal, sorted by name, without access keys.",
+            "parameters": [
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–1000, default 100).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              {
+                "$ref": "#/components/parameters/Marker"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "One page of principals.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ListPrincipalsResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/principals/{principal}": {
+          "get": {
+            "operationId": "DescribePrincipal",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Describe a principal",
+            "description": "One principal with its access keys (never their secrets).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/PrincipalPath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The principal.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/DescribePrincipalResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "patch": {
+            "operationId": "UpdatePrincipal",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Enable or disable a principal",
+            "description": "A disabled principal's access keys stop working (403 UnrecognizedClient) until it is enabled again. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/PrincipalPath"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UpdatePrincipalRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "delete": {
+            "operationId": "DeletePrincipal",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Delete a principal",
+            "description": "Removes a principal with its access keys and bindings. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/PrincipalPath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/principals/{principal}/access-keys": {
+          "post": {
+            "operationId": "CreateAccessKey",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Create an access key",
+            "description": "Adds an access key to a principal, so keys can be rotated without downtime; a principal has at most two (400 LimitExceeded). The response carries the new secret in `accessKey.secretAccessKey` as plain text: it is shown only this once and cannot be retrieved later.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/PrincipalPath"
+              }
+            ],
+            "responses": {
+              "201": {
+                "description": "The access key was created, with its secret.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/CreateAccessKeyResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/principals/{principal}/access-keys/{accessKeyId}": {
+          "patch": {
+            "operationId": "UpdateAccessKey",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Activate or deactivate an access key",
+            "description": "An Inactive access key cannot sign requests until it is made Active again. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/PrincipalPath"
+              },
+              {
+                "$ref": "#/components/parameters/AccessKeyIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UpdateAccessKeyRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "delete": {
+            "operationId": "DeleteAccessKey",
+            "tags": [
+              "Principals"
+            ],
+            "summary": "Delete an access key",
+            "description": "Removes an access key for good. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/PrincipalPath"
+              },
+              {
+                "$ref": "#/components/parameters/AccessKeyIdPath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/roles": {
+          "get": {
+            "operationId": "ListRoles",
+            "tags": [
+              "Roles"
+            ],
+            "summary": "List roles",
+            "description": "The built-in and custom roles, sorted by name.",
+            "responses": {
+              "200": {
+                "description": "Every role.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ListRolesResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "post": {
+            "operationId": "CreateRole",
+            "tags": [
+              "Roles"
+            ],
+            "summary": "Create a role",
+            "description": "Creates a custom role: a named set of actions. 409 AlreadyExists if the name is taken (built-in names included).",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreateRoleRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The role was created.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/RoleResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/roles/{name}": {
+          "get": {
+            "operationId": "DescribeRole",
+            "tags": [
+              "Roles"
+            ],
+            "summary": "Describe a role",
+            "description": "One role and its actions.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/RoleNamePath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The role.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/RoleResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "patch": {
+            "operationId": "UpdateRole",
+            "tags": [
+              "Roles"
+            ],
+            "summary": "Update a role",
+            "description": "Changes a custom role's description and/or actions; the change applies to every binding of the role at once. Built-in roles cannot be changed (400 UnsupportedOperation). Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/RoleNamePath"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UpdateRoleRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The updated role.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/RoleResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "delete": {
+            "operationId": "DeleteRole",
+            "tags": [
+              "Roles"
+            ],
+            "summary": "Delete a role",
+            "description": "Removes a custom role. Built-in roles cannot be deleted (400 UnsupportedOperation); a role used by bindings gives 409 InvalidState until they are deleted.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/RoleNamePath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/bindings": {
+          "post": {
+            "operationId": "CreateBinding",
+            "tags": [
+              "Bindings"
+            ],
+            "summary": "Create a binding",
+            "description": "Gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys with a tag — optionally only under encryption-context conditions. With effect Deny the binding takes the role's actions away instead, whatever else allows them. 404 if the principal, role or key does not exist. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreateBindingRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The binding was created.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/BindingResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          },
+          "get": {
+            "operationId": "ListBindings",
+            "tags": [
+              "Bindings"
+            ],
+            "summary": "List bindings",
+            "description": "All bindings, or one principal's, oldest first.",
+            "parameters": [
+              {
+                "name": "principal",
+                "in": "query",
+                "required": false,
+                "description": "Only this principal's bindings: its name or ARN; unknown gives 404.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The bindings.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ListBindingsResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/bindings/{bindingId}": {
+          "delete": {
+            "operationId": "DeleteBinding",
+            "tags": [
+              "Bindings"
+            ],
+            "summary": "Delete a binding",
+            "description": "Removes a binding. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/BindingIdPath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Done; the body is `{}`.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Empty"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
         }
       },
       "components": {
@@ -1853,7 +3496,7 @@ enum OpenAPIDocument {
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "AWS Signature Version 4. Sign every request with an access key of this server, for service `kms` and the region the server is configured with (the credential scope must be `<yyyymmdd>/<region>/kms/aws4_request`). Send `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` together with `X-Amz-Date` (which must be among the signed headers) and optionally `X-Amz-Content-SHA256`. The request time must be within 5 minutes of the server clock, else 403 InvalidSignature. Any standard SigV4 signer (such as the one in the AWS SDKs) produces these headers."
+            "description": "AWS Signature Version 4. Sign every request with an access key of this server (see CreatePrincipal and CreateAccessKey), for service `kms` and the region the server is configured with (the credential scope must be `<yyyymmdd>/<region>/kms/aws4_request`). Send `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` together with `X-Amz-Date` (which must be among the signed headers) and optionally `X-Amz-Content-SHA256`. The request time must be within 5 minutes of the server clock, else 403 InvalidSignature. Any standard SigV4 signer (such as the one in the AWS SDKs) produces these headers."
           }
         },
         "headers": {
@@ -1932,11 +3575,79 @@ enum OpenAPIDocument {
             "schema": {
               "type": "string"
             }
+          },
+          "GrantIdPath": {
+            "name": "grantId",
+            "in": "path",
+            "required": true,
+            "description": "The grant id, as returned by CreateGrant.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          "PrincipalPath": {
+            "name": "principal",
+            "in": "path",
+            "required": true,
+            "description": "The principal: its name, or its ARN `arn:aws:iam::<account>:user/<name>` with the `/` sent as `%2F` (path parameters are percent-decoded).",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            },
+            "examples": {
+              "name": {
+                "value": "build-pipeline"
+              },
+              "arn": {
+                "value": "arn:aws:iam::000000000000:user%2Fbuild-pipeline"
+              }
+            }
+          },
+          "AccessKeyIdPath": {
+            "name": "accessKeyId",
+            "in": "path",
+            "required": true,
+            "description": "The access key id; it must belong to the principal in the path (else 404 NotFound).",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            },
+            "examples": {
+              "accessKeyId": {
+                "value": "AKIAQ7XJ2M5N4B6C3DEF"
+              }
+            }
+          },
+          "RoleNamePath": {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "The role's name.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            },
+            "examples": {
+              "builtIn": {
+                "value": "key-user"
+              }
+            }
+          },
+          "BindingIdPath": {
+            "name": "bindingId",
+            "in": "path",
+            "required": true,
+            "description": "The binding id, as returned by CreateBinding or ListBindings.",
+            "schema": {
+              "type": "string",
+              "minLength": 1
+            }
           }
         },
         "responses": {
           "BadRequest": {
-            "description": "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation or InvalidGrantToken.",
+            "description": "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken or MalformedPolicyDocument.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -1954,7 +3665,7 @@ enum OpenAPIDocument {
             }
           },
           "Forbidden": {
-            "description": "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature (including a clock skew over 5 minutes or a wrong credential scope), or AccessDenied.",
+            "description": "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient (an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew over 5 minutes or a wrong credential scope), or AccessDenied (no binding or grant allows the request, or a deny binding or key policy statement refuses it; the reason is logged, not returned).",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -1972,7 +3683,7 @@ enum OpenAPIDocument {
             }
           },
           "NotFound": {
-            "description": "NotFound: the named key or alias does not exist, or the identifier form is not accepted by this operation.",
+            "description": "NotFound: the named key, alias, grant, principal, access key, role or binding does not exist, or the identifier form is not accepted by this operation.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -1990,7 +3701,25 @@ enum OpenAPIDocument {
             }
           },
           "Conflict": {
-            "description": "The key or alias is in a state that does not allow the operation: Disabled, InvalidState (e.g. pending deletion) or AlreadyExists.",
+            "description": "The resource is in a state that does not allow the operation: Disabled, InvalidState (e.g. a key pending deletion, a role still used by bindings, or a change that would leave no enabled administrator) or AlreadyExists.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/RequestId"
+              },
+              "x-amzn-RequestId": {
+                "$ref": "#/components/headers/AmznRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "DryRun": {
+            "description": "DryRunOperation: dryRun was true and the caller is allowed the request; nothing was done.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -2118,7 +3847,7 @@ enum OpenAPIDocument {
                 "properties": {
                   "code": {
                     "type": "string",
-                    "description": "A stable, machine-readable error code. Clients should branch on this, never on `message`. 400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken. 403: AccessDenied, MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 413: PayloadTooLarge. 415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. 503: DependencyTimeout, AuditUnavailable.",
+                    "description": "A stable, machine-readable error code. Clients should branch on this, never on `message`. 400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument. 403: AccessDenied, MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. 413: PayloadTooLarge. 415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. 503: DependencyTimeout, AuditUnavailable.",
                     "examples": [
                       "NotFound"
                     ]
@@ -2164,7 +3893,7 @@ enum OpenAPIDocument {
           },
           "EncryptionContext": {
             "type": "object",
-            "description": "Non-secret string pairs bound to the ciphertext as additional authenticated data. Decrypt needs exactly the same pairs. At most 64 pairs; keys 1–2048 bytes, values 0–2048 bytes, 8192 bytes in all.",
+            "description": "Non-secret string pairs bound to the ciphertext as additional authenticated data. Decrypt needs exactly the same pairs. At most 64 pairs; keys 1–2048 bytes, values 0–2048 bytes, 8192 bytes in all. Bindings may be conditioned on it and grants constrained by it (an omitted context counts as empty).",
             "additionalProperties": {
               "type": "string",
               "maxLength": 2048
@@ -2183,7 +3912,7 @@ enum OpenAPIDocument {
           },
           "GrantTokens": {
             "type": "array",
-            "description": "Accepted for AWS compatibility. This service has no grants: only an empty list is accepted; any token gives 400 InvalidGrantToken.",
+            "description": "Grant tokens returned by CreateGrant. Grants take effect as soon as they are created, so tokens are never needed; any token given must be the token of an existing grant, else 400 InvalidGrantToken.",
             "items": {
               "type": "string",
               "minLength": 1,
@@ -2816,6 +4545,11 @@ enum OpenAPIDocument {
               },
               "encryptionAlgorithm": {
                 "$ref": "#/components/schemas/EncryptionAlgorithm"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
               }
             }
           },
@@ -2870,6 +4604,11 @@ enum OpenAPIDocument {
               },
               "encryptionAlgorithm": {
                 "$ref": "#/components/schemas/EncryptionAlgorithm"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
               }
             }
           },
@@ -2943,6 +4682,11 @@ enum OpenAPIDocument {
               },
               "grantTokens": {
                 "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked. Only kms:ReEncryptFrom on the source key is checked; kms:ReEncryptTo on the destination key is not."
               }
             }
           },
@@ -3024,6 +4768,11 @@ enum OpenAPIDocument {
               },
               "grantTokens": {
                 "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
               }
             }
           },
@@ -3094,6 +4843,1007 @@ enum OpenAPIDocument {
                 "type": "string",
                 "contentEncoding": "base64",
                 "description": "Random bytes, standard base64."
+              }
+            }
+          },
+          "GrantConstraints": {
+            "type": "object",
+            "description": "Limits a grant to requests whose encryption context contains all of encryptionContextSubset, or equals encryptionContextEquals exactly. A request may give at most one of the two (400 ValidationError).",
+            "properties": {
+              "encryptionContextSubset": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string",
+                  "maxLength": 384
+                },
+                "maxProperties": 8,
+                "description": "The request's encryption context must contain these pairs. Encryption context pairs: at most 8, values of at most 384 characters.",
+                "examples": [
+                  {
+                    "tenant": "acme"
+                  }
+                ]
+              },
+              "encryptionContextEquals": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string",
+                  "maxLength": 384
+                },
+                "maxProperties": 8,
+                "description": "The request's encryption context must be exactly these pairs. Encryption context pairs: at most 8, values of at most 384 characters.",
+                "examples": [
+                  {
+                    "tenant": "acme"
+                  }
+                ]
+              }
+            }
+          },
+          "CreateGrantRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "keyId",
+              "granteePrincipal",
+              "operations"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "The key the grant is on: key id or key ARN (aliases are not accepted).",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "granteePrincipal": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Who receives the permissions: principal: its name or its ARN `arn:aws:iam::<account>:user/<name>`. It must exist (else 400 ValidationError).",
+                "examples": [
+                  "build-pipeline",
+                  "arn:aws:iam::000000000000:user/build-pipeline"
+                ]
+              },
+              "retiringPrincipal": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Who may retire the grant besides principals allowed kms:RetireGrant on the key: principal: its name or its ARN `arn:aws:iam::<account>:user/<name>`. It must exist (else 400 ValidationError).",
+                "examples": [
+                  "build-pipeline",
+                  "arn:aws:iam::000000000000:user/build-pipeline"
+                ]
+              },
+              "operations": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 20,
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "Encrypt",
+                    "Decrypt",
+                    "ReEncryptFrom",
+                    "ReEncryptTo",
+                    "GenerateDataKey",
+                    "GenerateDataKeyWithoutPlaintext",
+                    "DescribeKey",
+                    "CreateGrant",
+                    "RetireGrant"
+                  ]
+                },
+                "description": "The operations the grant allows (1–20; duplicates are ignored). Only these operations can be granted; others give 400 ValidationError."
+              },
+              "constraints": {
+                "$ref": "#/components/schemas/GrantConstraints"
+              },
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              },
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256,
+                "pattern": "^[a-zA-Z0-9:/_-]+$",
+                "description": "A friendly name (letters, digits and `: / _ -`). Creating a grant with the same name and the same key, grantee, operations, retiring principal and constraints returns the existing grant."
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "CreateGrantResponse": {
+            "type": "object",
+            "required": [
+              "grantToken",
+              "grantId"
+            ],
+            "properties": {
+              "grantToken": {
+                "type": "string",
+                "description": "The grant's token, for GrantTokens and RetireGrant. Anyone holding it can retire the grant."
+              },
+              "grantId": {
+                "type": "string",
+                "description": "The grant id (64 lowercase hex digits).",
+                "examples": [
+                  "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60"
+                ]
+              }
+            }
+          },
+          "GrantListEntry": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "grantId",
+              "creationDate",
+              "granteePrincipal",
+              "issuingAccount",
+              "operations"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "grantId": {
+                "type": "string",
+                "description": "The grant id (64 lowercase hex digits).",
+                "examples": [
+                  "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60"
+                ]
+              },
+              "name": {
+                "type": "string",
+                "description": "Present when the grant was created with a name."
+              },
+              "creationDate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the grant was created. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "granteePrincipal": {
+                "type": "string",
+                "description": "The grantee's ARN.",
+                "examples": [
+                  "arn:aws:iam::000000000000:user/build-pipeline"
+                ]
+              },
+              "retiringPrincipal": {
+                "type": "string",
+                "description": "The retiring principal's ARN; present when there is one."
+              },
+              "issuingAccount": {
+                "type": "string",
+                "examples": [
+                  "arn:aws:iam::000000000000:root"
+                ]
+              },
+              "operations": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "Encrypt",
+                    "Decrypt",
+                    "ReEncryptFrom",
+                    "ReEncryptTo",
+                    "GenerateDataKey",
+                    "GenerateDataKeyWithoutPlaintext",
+                    "DescribeKey",
+                    "CreateGrant",
+                    "RetireGrant"
+                  ]
+                },
+                "description": "The granted operations, sorted."
+              },
+              "constraints": {
+                "$ref": "#/components/schemas/GrantConstraints",
+                "description": "Present when the grant has constraints."
+              }
+            }
+          },
+          "ListGrantsResponse": {
+            "type": "object",
+            "required": [
+              "grants",
+              "truncated"
+            ],
+            "properties": {
+              "grants": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/GrantListEntry"
+                }
+              },
+              "nextMarker": {
+                "type": "string",
+                "description": "Present when truncated: pass it as the `marker` query parameter to get the next page."
+              },
+              "truncated": {
+                "type": "boolean",
+                "description": "True when more results follow."
+              }
+            }
+          },
+          "RetireGrantRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Give grantToken, or keyId and grantId (grantToken wins when both are given).",
+            "anyOf": [
+              {
+                "required": [
+                  "grantToken"
+                ]
+              },
+              {
+                "required": [
+                  "keyId",
+                  "grantId"
+                ]
+              }
+            ],
+            "properties": {
+              "grantToken": {
+                "type": "string",
+                "description": "The grant's token; an unknown token gives 400 InvalidGrantToken."
+              },
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "The key the grant is on: key id or key ARN (aliases are not accepted).",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "grantId": {
+                "type": "string",
+                "description": "The grant id (64 lowercase hex digits).",
+                "examples": [
+                  "0c237476b39f8bc44e45212e08498fbe3151305030726c0590dd8d3e9f3d6a60"
+                ]
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the grant is looked up and the caller's right to retire it checked, then the answer is 412 DryRunOperation."
+              }
+            }
+          },
+          "RevokeGrantRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "GetKeyPolicyRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "policyName": {
+                "type": "string",
+                "enum": [
+                  "default"
+                ],
+                "default": "default",
+                "description": "The only key policy is `default`; any other name gives 404 NotFound."
+              }
+            }
+          },
+          "GetKeyPolicyResponse": {
+            "type": "object",
+            "required": [
+              "policy",
+              "policyName"
+            ],
+            "properties": {
+              "policy": {
+                "type": "string",
+                "description": "The policy document, a JSON text, exactly as stored; until PutKeyPolicy, the default policy (one statement allowing the account root `kms:*`, which allows nothing beyond roles and bindings)."
+              },
+              "policyName": {
+                "type": "string",
+                "enum": [
+                  "default"
+                ]
+              }
+            }
+          },
+          "PutKeyPolicyRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "policy"
+            ],
+            "properties": {
+              "policyName": {
+                "type": "string",
+                "enum": [
+                  "default"
+                ],
+                "default": "default",
+                "description": "Must be `default` (else 400 ValidationError)."
+              },
+              "policy": {
+                "type": "string",
+                "maxLength": 32768,
+                "description": "The policy document as a JSON text (at most 32768 bytes) in the AWS policy grammar: Version (2012-10-17), optional Id, and Statement (an object or a non-empty array) whose statements have Effect Allow or Deny, Principal (`*` or {\"AWS\": ARN or list}), Action or NotAction (`kms:…` or `*`, a string or a list), Resource or NotResource, and optional Sid and Condition. Anything else gives 400 MalformedPolicyDocument. Deny statements are enforced (Condition is not evaluated); Allow statements grant nothing beyond roles, bindings and grants.",
+                "examples": [
+                  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"NoDecrypt\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::000000000000:user/build-pipeline\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}"
+                ]
+              },
+              "bypassPolicyLockoutSafetyCheck": {
+                "type": "boolean",
+                "default": false,
+                "description": "A policy that would deny the caller kms:PutKeyPolicy on this key is refused with 400 MalformedPolicyDocument unless this is true."
+              }
+            }
+          },
+          "ListKeyPoliciesResponse": {
+            "type": "object",
+            "required": [
+              "policyNames",
+              "truncated"
+            ],
+            "properties": {
+              "policyNames": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "default"
+                  ]
+                },
+                "examples": [
+                  [
+                    "default"
+                  ]
+                ]
+              },
+              "truncated": {
+                "type": "boolean",
+                "description": "Always false."
+              }
+            }
+          },
+          "AccessKeyInfo": {
+            "type": "object",
+            "required": [
+              "accessKeyId",
+              "status",
+              "createDate"
+            ],
+            "properties": {
+              "accessKeyId": {
+                "type": "string",
+                "description": "The access key id: `AKIA` and 16 characters of A–Z and 2–7.",
+                "examples": [
+                  "AKIAQ7XJ2M5N4B6C3DEF"
+                ]
+              },
+              "status": {
+                "type": "string",
+                "enum": [
+                  "Active",
+                  "Inactive"
+                ],
+                "description": "Only Active keys can sign requests; an Inactive key gives 403 UnrecognizedClient."
+              },
+              "createDate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the access key was created. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "lastUsedDate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the access key last signed a request that verified; absent if never. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              }
+            }
+          },
+          "Principal": {
+            "type": "object",
+            "description": "A principal. Secrets never appear here.",
+            "required": [
+              "name",
+              "principalId",
+              "arn",
+              "kind",
+              "enabled",
+              "createDate"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "examples": [
+                  "build-pipeline"
+                ]
+              },
+              "principalId": {
+                "type": "string",
+                "description": "A lowercase UUID.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "arn": {
+                "type": "string",
+                "examples": [
+                  "arn:aws:iam::000000000000:user/build-pipeline"
+                ]
+              },
+              "kind": {
+                "type": "string",
+                "enum": [
+                  "user",
+                  "service",
+                  "pipeline"
+                ]
+              },
+              "enabled": {
+                "type": "boolean",
+                "description": "A disabled principal's requests give 403 UnrecognizedClient."
+              },
+              "createDate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the principal was created. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "accessKeys": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/AccessKeyInfo"
+                },
+                "description": "The principal's access keys, oldest first (without secrets). Absent in ListPrincipals."
+              }
+            }
+          },
+          "NewAccessKey": {
+            "type": "object",
+            "required": [
+              "accessKeyId",
+              "secretAccessKey"
+            ],
+            "properties": {
+              "accessKeyId": {
+                "type": "string",
+                "description": "The access key id: `AKIA` and 16 characters of A–Z and 2–7.",
+                "examples": [
+                  "AKIAQ7XJ2M5N4B6C3DEF"
+                ]
+              },
+              "secretAccessKey": {
+                "type": "string",
+                "description": "The secret access key, as plain text (40 base64 characters), for signing requests with SigV4. It is shown only in this response: the service stores it wrapped and never returns it again. Keep it secret."
+              }
+            }
+          },
+          "CreatePrincipalRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z0-9._@+=,-]+$",
+                "description": "1–64 letters, digits or `. _ @ + = , -`; unique.",
+                "examples": [
+                  "build-pipeline"
+                ]
+              },
+              "kind": {
+                "type": "string",
+                "enum": [
+                  "user",
+                  "service",
+                  "pipeline"
+                ],
+                "default": "service"
+              }
+            }
+          },
+          "CreatePrincipalResponse": {
+            "type": "object",
+            "required": [
+              "principal",
+              "accessKey"
+            ],
+            "properties": {
+              "principal": {
+                "$ref": "#/components/schemas/Principal"
+              },
+              "accessKey": {
+                "$ref": "#/components/schemas/NewAccessKey",
+                "description": "The principal's first access key. `accessKey.secretAccessKey` is the secret in plain text, shown only in this response."
+              }
+            }
+          },
+          "ListPrincipalsResponse": {
+            "type": "object",
+            "required": [
+              "principals",
+              "truncated"
+            ],
+            "properties": {
+              "principals": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/Principal"
+                }
+              },
+              "nextMarker": {
+                "type": "string",
+                "description": "Present when truncated: pass it as the `marker` query parameter to get the next page."
+              },
+              "truncated": {
+                "type": "boolean",
+                "description": "True when more results follow."
+              }
+            }
+          },
+          "DescribePrincipalResponse": {
+            "type": "object",
+            "required": [
+              "principal"
+            ],
+            "properties": {
+              "principal": {
+                "$ref": "#/components/schemas/Principal"
+              }
+            }
+          },
+          "UpdatePrincipalRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "enabled"
+            ],
+            "properties": {
+              "enabled": {
+                "type": "boolean",
+                "description": "False disables the principal: none of its access keys work."
+              }
+            }
+          },
+          "CreateAccessKeyResponse": {
+            "type": "object",
+            "required": [
+              "accessKey"
+            ],
+            "properties": {
+              "accessKey": {
+                "$ref": "#/components/schemas/NewAccessKey",
+                "description": "The new access key. `accessKey.secretAccessKey` is the secret in plain text, shown only in this response."
+              }
+            }
+          },
+          "UpdateAccessKeyRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "status"
+            ],
+            "properties": {
+              "status": {
+                "type": "string",
+                "enum": [
+                  "Active",
+                  "Inactive"
+                ],
+                "description": "Only Active keys can sign requests; an Inactive key gives 403 UnrecognizedClient."
+              }
+            }
+          },
+          "Role": {
+            "type": "object",
+            "required": [
+              "name",
+              "description",
+              "actions",
+              "builtIn"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "examples": [
+                  "key-user"
+                ]
+              },
+              "description": {
+                "type": "string"
+              },
+              "actions": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "description": "An action: `kms:<Operation>` (the key operations of this API, including ReEncryptFrom and ReEncryptTo), `iam:<Operation>` (principals, access keys, roles, bindings) or `audit:ReadAuditLog`.",
+                  "examples": [
+                    "kms:Encrypt"
+                  ]
+                },
+                "description": "The role's actions, sorted."
+              },
+              "builtIn": {
+                "type": "boolean",
+                "description": "True for the built-in roles admin, key-admin, key-user, encrypt-only, decrypt-only and auditor, which cannot be changed or deleted."
+              }
+            }
+          },
+          "RoleResponse": {
+            "type": "object",
+            "required": [
+              "role"
+            ],
+            "properties": {
+              "role": {
+                "$ref": "#/components/schemas/Role"
+              }
+            }
+          },
+          "ListRolesResponse": {
+            "type": "object",
+            "required": [
+              "roles"
+            ],
+            "properties": {
+              "roles": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/Role"
+                },
+                "description": "Every role, sorted by name."
+              }
+            }
+          },
+          "CreateRoleRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "actions"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z0-9_-]+$",
+                "description": "1–64 letters, digits, `-` or `_`; unique.",
+                "examples": [
+                  "ci-encrypt"
+                ]
+              },
+              "description": {
+                "type": "string",
+                "maxLength": 8192,
+                "description": "At most 8192 characters. Default: empty."
+              },
+              "actions": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "string",
+                  "description": "An action: `kms:<Operation>` (the key operations of this API, including ReEncryptFrom and ReEncryptTo), `iam:<Operation>` (principals, access keys, roles, bindings) or `audit:ReadAuditLog`. The prefix may be omitted (`Encrypt`).",
+                  "examples": [
+                    "kms:Encrypt"
+                  ]
+                },
+                "description": "At least one action; unknown names give 400 ValidationError."
+              }
+            }
+          },
+          "UpdateRoleRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "description": {
+                "type": "string",
+                "maxLength": 8192,
+                "description": "The new description, if given."
+              },
+              "actions": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "string",
+                  "description": "An action: `kms:<Operation>` (the key operations of this API, including ReEncryptFrom and ReEncryptTo), `iam:<Operation>` (principals, access keys, roles, bindings) or `audit:ReadAuditLog`. The prefix may be omitted (`Encrypt`).",
+                  "examples": [
+                    "kms:Encrypt"
+                  ]
+                },
+                "description": "The new actions (replacing the old ones), if given. At least one action; unknown names give 400 ValidationError."
+              }
+            }
+          },
+          "BindingCondition": {
+            "type": "object",
+            "required": [
+              "key"
+            ],
+            "description": "A condition on the request's encryption context: with `equals`, the context has `key` with exactly this value; with `matches`, a value matching the glob (`*` any run of characters, `?` one); with neither, the context merely has `key`. At most one of equals and matches (400 ValidationError).",
+            "not": {
+              "required": [
+                "equals",
+                "matches"
+              ]
+            },
+            "properties": {
+              "key": {
+                "type": "string",
+                "minLength": 1,
+                "examples": [
+                  "tenant"
+                ]
+              },
+              "equals": {
+                "type": "string",
+                "examples": [
+                  "acme"
+                ]
+              },
+              "matches": {
+                "type": "string",
+                "examples": [
+                  "acme-*"
+                ]
+              }
+            }
+          },
+          "CreateBindingRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "principal",
+              "role"
+            ],
+            "description": "Exactly one scope must be given: allKeys (true), keyId, aliasPrefix, or tagKey with tagValue (400 ValidationError otherwise).",
+            "oneOf": [
+              {
+                "required": [
+                  "allKeys"
+                ],
+                "properties": {
+                  "allKeys": {
+                    "const": true
+                  }
+                }
+              },
+              {
+                "required": [
+                  "keyId"
+                ]
+              },
+              {
+                "required": [
+                  "aliasPrefix"
+                ]
+              },
+              {
+                "required": [
+                  "tagKey",
+                  "tagValue"
+                ]
+              }
+            ],
+            "dependentRequired": {
+              "tagKey": [
+                "tagValue"
+              ],
+              "tagValue": [
+                "tagKey"
+              ]
+            },
+            "properties": {
+              "principal": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Who the binding is for: principal: its name or its ARN `arn:aws:iam::<account>:user/<name>`.",
+                "examples": [
+                  "build-pipeline",
+                  "arn:aws:iam::000000000000:user/build-pipeline"
+                ]
+              },
+              "role": {
+                "type": "string",
+                "description": "The role's name (built-in or custom).",
+                "examples": [
+                  "key-user"
+                ]
+              },
+              "effect": {
+                "type": "string",
+                "enum": [
+                  "Allow",
+                  "Deny"
+                ],
+                "description": "Allow gives the role's actions; Deny takes them away and wins over every Allow and grant.",
+                "default": "Allow"
+              },
+              "allKeys": {
+                "type": "boolean",
+                "description": "Scope: every key, and the actions on no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, the principal, role and binding operations, reading the audit log), which only an all-keys binding can allow. Only true selects this scope."
+              },
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "Scope: one key. A key id, key ARN, alias name (`alias/…`) or alias ARN. An alias is resolved now: the binding follows the key, not later changes of the alias.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "alias/my-key"
+                ]
+              },
+              "aliasPrefix": {
+                "type": "string",
+                "pattern": "^alias/[^*]+\\*?$",
+                "description": "Scope: the keys that have an alias beginning with this prefix, at the time of each request. `alias/` followed by at least one character; a trailing `*` is optional and dropped.",
+                "examples": [
+                  "alias/team-a/"
+                ]
+              },
+              "tagKey": {
+                "type": "string",
+                "description": "Scope (with tagValue): the keys that have this tag.",
+                "examples": [
+                  "team"
+                ]
+              },
+              "tagValue": {
+                "type": "string",
+                "description": "The tag value, matched exactly.",
+                "examples": [
+                  "payments"
+                ]
+              },
+              "conditions": {
+                "type": "array",
+                "maxItems": 16,
+                "items": {
+                  "$ref": "#/components/schemas/BindingCondition"
+                },
+                "description": "At most 16 conditions, all of which must hold. A binding with conditions applies only to requests whose encryption context meets them: Encrypt, Decrypt, ReEncrypt, GenerateDataKey and GenerateDataKeyWithoutPlaintext. Other requests carry no encryption context, so conditional bindings never allow or deny them."
+              }
+            }
+          },
+          "Binding": {
+            "type": "object",
+            "description": "A binding. Exactly one of the scope members allKeys, keyId, aliasPrefix and tagKey/tagValue is present.",
+            "required": [
+              "bindingId",
+              "principal",
+              "role",
+              "effect",
+              "conditions",
+              "createDate"
+            ],
+            "properties": {
+              "bindingId": {
+                "type": "string",
+                "description": "A lowercase UUID.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "principal": {
+                "type": "string",
+                "description": "The principal's name.",
+                "examples": [
+                  "build-pipeline"
+                ]
+              },
+              "role": {
+                "type": "string",
+                "examples": [
+                  "key-user"
+                ]
+              },
+              "effect": {
+                "type": "string",
+                "enum": [
+                  "Allow",
+                  "Deny"
+                ],
+                "description": "Allow gives the role's actions; Deny takes them away and wins over every Allow and grant."
+              },
+              "allKeys": {
+                "type": "boolean",
+                "enum": [
+                  true
+                ],
+                "description": "Present (true) for an all-keys scope."
+              },
+              "keyId": {
+                "type": "string",
+                "description": "The key id, for a one-key scope.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "aliasPrefix": {
+                "type": "string",
+                "description": "The alias prefix (without `*`), for an alias scope.",
+                "examples": [
+                  "alias/team-a/"
+                ]
+              },
+              "tagKey": {
+                "type": "string",
+                "description": "For a tag scope."
+              },
+              "tagValue": {
+                "type": "string",
+                "description": "For a tag scope."
+              },
+              "conditions": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/BindingCondition"
+                },
+                "description": "Empty when unconditional."
+              },
+              "createDate": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the binding was created. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              }
+            }
+          },
+          "BindingResponse": {
+            "type": "object",
+            "required": [
+              "binding"
+            ],
+            "properties": {
+              "binding": {
+                "$ref": "#/components/schemas/Binding"
+              }
+            }
+          },
+          "ListBindingsResponse": {
+            "type": "object",
+            "required": [
+              "bindings"
+            ],
+            "properties": {
+              "bindings": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/Binding"
+                },
+                "description": "Oldest first."
               }
             }
           },

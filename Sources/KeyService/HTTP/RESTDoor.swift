@@ -110,6 +110,14 @@ enum RESTDoor {
         route(.post, "/v1/bindings", CreateBinding.self, status: .created),
         route(.get, "/v1/bindings", ListBindings.self, query: ["principal": ("principal", .string)]),
         route(.delete, "/v1/bindings/{bindingId}", DeleteBinding.self, path: ["bindingId": "bindingId"]),
+        route(.get, "/v1/audit/records", QueryAuditLog.self, query: [
+            "from": ("from", .string), "to": ("to", .string), "principal": ("principal", .string), "action": ("action", .string),
+            "keyId": ("keyId", .string), "outcome": ("outcome", .string), "afterSequence": ("afterSequence", .int),
+            "limit": ("limit", .int), "wait": ("wait", .int),
+        ]),
+        route(.get, "/v1/audit/checkpoint", GetAuditCheckpoint.self),
+        route(.post, "/v1/audit/verify", VerifyAuditLog.self),
+        route(.post, "/v1/audit/prune", PruneAuditLog.self),
     ]
     static let principalPath = ["principal": "principal"]
 
@@ -123,20 +131,17 @@ enum RESTDoor {
     }
 
     static func handle(_ route: RESTRoute, request: Request, context: AppRequestContext, door: FrontDoor) async -> Response {
-        let requestId = FrontDoor.newRequestId()
-        do {
+        await door.serve(
+            request, context: context, api: .rest, action: route.action?.operationName ?? route.path, bodyLimit: route.bodyLimit,
+            errorResponse: errorResponse
+        ) { authenticated throws(KMSError) in
             if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json"),
                !type.lowercased().hasPrefix("application/x-amz-json") {
                 throw KMSError(.unsupportedMediaType, "Content-Type must be application/json.")
             }
-            let authenticated = try await door.authenticate(request, context: context, requestId: requestId, api: .rest, bodyLimit: route.bodyLimit)
             let input = try mergedInput(route, body: authenticated.body, request: request, context: context)
             let output = try await route.run(input, door.service, authenticated.context)
-            return FrontDoor.json(output, status: route.status, contentType: contentType, requestId: requestId)
-        } catch {
-            let failure = error as? KMSError ?? KMSError.internalFailure
-            door.logFailure(failure, requestId: requestId, route: route.path)
-            return errorResponse(failure, requestId: requestId)
+            return FrontDoor.json(output, status: route.status, contentType: contentType, requestId: authenticated.context.requestId)
         }
     }
 

@@ -8,10 +8,12 @@ import KeyCrypto
 public struct Keyring: Sendable {
     private let materialKey: SecureBytes
     private let credentialKey: SecureBytes
+    private let auditKey: SecureBytes
 
     public init(rootKey: SecureBytes) throws {
         materialKey = try HKDF.deriveKey(.sha256, inputKey: rootKey, info: Array("kms/v1/key-material".utf8), outputLength: 32)
         credentialKey = try HKDF.deriveKey(.sha256, inputKey: rootKey, info: Array("kms/v1/credentials".utf8), outputLength: 32)
+        auditKey = try HKDF.deriveKey(.sha256, inputKey: rootKey, info: Array("kms/v1/audit-signing".utf8), outputLength: 32)
     }
 
     static func materialAAD(keyId: String, version: Int) -> [UInt8] {
@@ -36,6 +38,14 @@ public struct Keyring: Sendable {
 
     public func unwrapSecret(_ wrapped: [UInt8], accessKeyId: String) throws -> SecureBytes {
         try unwrap(wrapped, key: credentialKey, aad: Self.credentialAAD(accessKeyId: accessKeyId))
+    }
+
+    public func wrapAuditSigningKey(_ der: SecureBytes) throws -> [UInt8] {
+        try wrap(der, key: auditKey, aad: Array("kms/v1/audit-signing".utf8))
+    }
+
+    public func unwrapAuditSigningKey(_ wrapped: [UInt8]) throws -> SecureBytes {
+        try unwrap(wrapped, key: auditKey, aad: Array("kms/v1/audit-signing".utf8))
     }
 
     /// nonce (12) ‖ ciphertext ‖ tag (16).

@@ -64,6 +64,7 @@ public enum CreateKey: Operation {
             let version = try service.newVersion(keyId: id, spec: spec, version: 1, type: .initial, at: now)
             return ([.putKey(record), .addVersion(version)], record)
         }
+        context.note.update { $0.keyId = record.id; $0.keyVersion = 1 }
         context.logger.info("key created", metadata: ["keyId": "\(record.id)"])
         return Output(keyMetadata: KeyMetadata(record, partition: service.partition))
     }

@@ -42,7 +42,7 @@ public enum Decrypt: Operation {
         try encryptionContext.validate()
         try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
         try service.validateGrantTokens(input.grantTokens)
-        let (entry, plaintext) = try service.openBlob(blob.bytes, context: encryptionContext, expectedKey: input.keyId)
+        let (entry, plaintext) = try service.openBlob(blob.bytes, context: encryptionContext, expectedKey: input.keyId, note: context.note)
         return Output(keyId: service.partition.keyArn(entry.record.id), plaintext: SecretBlob(plaintext), encryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 }

@@ -42,7 +42,7 @@ public enum Encrypt: Operation {
         try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
         try service.validateGrantTokens(input.grantTokens)
         let entry = try service.encryptionKey(input.keyId)
-        let blob = try service.sealBlob(entry, plaintext: input.plaintext.bytes, context: encryptionContext)
+        let blob = try service.sealBlob(entry, plaintext: input.plaintext.bytes, context: encryptionContext, note: context.note)
         return Output(ciphertextBlob: Blob(blob), keyId: service.partition.keyArn(entry.record.id), encryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 }

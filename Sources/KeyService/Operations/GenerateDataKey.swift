@@ -36,7 +36,7 @@ public enum GenerateDataKey: Operation {
     public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
-        let (entry, dataKey, blob) = try service.generateDataKey(input)
+        let (entry, dataKey, blob) = try service.generateDataKey(input, note: context.note)
         return Output(ciphertextBlob: Blob(blob), plaintext: SecretBlob(dataKey), keyId: service.partition.keyArn(entry.record.id))
     }
 }
@@ -55,7 +55,7 @@ public enum GenerateDataKeyWithoutPlaintext: Operation {
     public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
-        let (entry, _, blob) = try service.generateDataKey(input)
+        let (entry, _, blob) = try service.generateDataKey(input, note: context.note)
         return Output(ciphertextBlob: Blob(blob), keyId: service.partition.keyArn(entry.record.id))
     }
 }
@@ -63,7 +63,7 @@ public enum GenerateDataKeyWithoutPlaintext: Operation {
 extension KeyService {
     /// Validates a data-key request and makes the key: `KeySpec` (AES_256, AES_128)
     /// or `NumberOfBytes` (1–1024), exactly one of them.
-    func generateDataKey(_ input: GenerateDataKey.Input) throws -> (KeyEntry, SecureBytes, [UInt8]) {
+    func generateDataKey(_ input: GenerateDataKey.Input, note: AuditNote? = nil) throws -> (KeyEntry, SecureBytes, [UInt8]) {
         let size: Int
         switch (input.keySpec, input.numberOfBytes) {
         case (nil, nil):
@@ -88,7 +88,7 @@ extension KeyService {
         try validateGrantTokens(input.grantTokens)
         let entry = try encryptionKey(input.keyId)
         let dataKey = try SecureBytes.random(count: size)
-        let blob = try sealBlob(entry, plaintext: dataKey, context: encryptionContext)
+        let blob = try sealBlob(entry, plaintext: dataKey, context: encryptionContext, note: note)
         return (entry, dataKey, blob)
     }
 }

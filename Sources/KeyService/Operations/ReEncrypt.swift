@@ -56,7 +56,7 @@ public enum ReEncrypt: Operation {
         // The second half of authorization, before any material is touched.
         try service.authorize(.reEncryptTo, keyReference: input.destinationKeyId, encryptionContext: input.destinationEncryptionContext, context: context)
         let destination = try service.encryptionKey(input.destinationKeyId)
-        let (source, plaintext) = try service.openBlob(input.ciphertextBlob.bytes, context: sourceContext, expectedKey: input.sourceKeyId)
+        let (source, plaintext) = try service.openBlob(input.ciphertextBlob.bytes, context: sourceContext, expectedKey: input.sourceKeyId, note: context.note)
         let blob = try service.sealBlob(destination, plaintext: plaintext, context: destinationContext)
         return Output(
             ciphertextBlob: Blob(blob), sourceKeyId: service.partition.keyArn(source.record.id),

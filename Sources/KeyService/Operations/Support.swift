@@ -148,7 +148,8 @@ extension KeyService {
     }
 
     /// Seals `plaintext` under the newest version of `entry` into a ciphertext blob.
-    func sealBlob(_ entry: KeyEntry, plaintext: SecureBytes, context: EncryptionContext) throws -> [UInt8] {
+    func sealBlob(_ entry: KeyEntry, plaintext: SecureBytes, context: EncryptionContext, note: AuditNote? = nil) throws -> [UInt8] {
+        note?.update { if $0.keyVersion == nil { $0.keyId = entry.record.id; $0.keyVersion = entry.record.latestVersion } }
         let material = try material(of: entry, version: entry.record.latestVersion)
         var blob = CiphertextBlob(
             keyId: entry.record.id, version: entry.record.latestVersion,
@@ -168,8 +169,12 @@ extension KeyService {
     }
 
     /// Opens a blob: strict parse, key lookup, optional expected key, state, then AES-GCM.
-    func openBlob(_ bytes: [UInt8], context: EncryptionContext, expectedKey: String?) throws -> (KeyEntry, SecureBytes) {
+    func openBlob(_ bytes: [UInt8], context: EncryptionContext, expectedKey: String?, note: AuditNote? = nil) throws -> (KeyEntry, SecureBytes) {
         let blob = try CiphertextBlob.parse(bytes)
+        note?.update {
+            $0.keyId = blob.keyId
+            $0.keyVersion = blob.version
+        }
         let invalid = KMSError(.invalidCiphertext, "The ciphertext is invalid, or was not made for this request.")
         guard let entry = entry(id: blob.keyId) else {
             if read({ $0.destroyedKeys.contains(blob.keyId) }) {

@@ -15,6 +15,7 @@ public struct KeyServer: Sendable {
     public let bootstrapCredentials: IssuedCredentials?
     /// Held for the server's lifetime (nil for in-memory servers).
     public let dataDirectory: DataDirectory?
+    public let audit: AuditLog
 }
 
 /// Builds the whole server from its configuration. `kms server` and the tests both call this.
@@ -39,14 +40,19 @@ public func buildApplication(
         key = try rootKey ?? SecureBytes.random(count: 32)
         store = MemoryKeyStore()
     }
-    let service = try KeyService(store: store, rootKey: key, partition: configuration.partition, clock: clock, logger: logger)
+    let audit = try AuditLog(
+        path: dataDirectory?.auditDatabasePath ?? ":memory:",
+        signingKey: try dataDirectory?.auditSigningKey(keyring: Keyring(rootKey: key)) ?? AsymmetricPrivateKey.generate(.ecP256),
+        checkpointEvery: configuration.auditCheckpointEvery, checkpointInterval: configuration.auditCheckpointInterval,
+        clock: clock, logger: logger)
+    let service = try KeyService(store: store, rootKey: key, partition: configuration.partition, audit: audit, clock: clock, logger: logger)
     let credentials = try await service.bootstrapAdministrator()
     if let credentials, let dataDirectory {
         try dataDirectory.writeCredentials(credentials, region: configuration.partition.region)
     }
 
     let verifier = SigV4Verifier(region: configuration.partition.region) { service.credential(accessKeyId: $0) }
-    let door = FrontDoor(service: service, verifier: verifier, logger: logger)
+    let door = FrontDoor(service: service, verifier: verifier, audit: audit, logger: logger)
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware { UnmatchedRouteMiddleware() }
     router.get("/v1/health") { _, _ in
@@ -55,16 +61,22 @@ public func buildApplication(
     router.get("/v1/openapi.json") { _, _ in
         FrontDoor.json(Array(OpenAPIDocument.json.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
     }
+    router.get("/v1/audit/public-key") { _, _ in
+        FrontDoor.json(Array(audit.publicKeyPEM.utf8), status: .ok, contentType: "application/x-pem-file", requestId: FrontDoor.newRequestId())
+    }
     RESTDoor.register(on: router, door: door)
     AWSDoor.register(on: router, door: door)
 
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kms"),
-        services: [MaintenanceService(service: service, interval: configuration.maintenanceInterval)],
+        services: [
+            MaintenanceService(service: service, interval: configuration.maintenanceInterval),
+            AuditCheckpointService(audit: audit, interval: configuration.auditCheckpointInterval),
+        ],
         onServerRunning: onServerRunning,
         logger: logger)
-    return KeyServer(application: application, service: service, bootstrapCredentials: credentials, dataDirectory: dataDirectory)
+    return KeyServer(application: application, service: service, bootstrapCredentials: credentials, dataDirectory: dataDirectory, audit: audit)
 }
 
 /// Answers routes that do not exist, and Hummingbird's own errors, in the API's JSON error format.

@@ -11,6 +11,40 @@ public final class DataDirectory: Sendable {
     public var rootKeyPath: String { path + "/root.key" }
     public var databasePath: String { path + "/kms.db" }
     public var credentialsPath: String { path + "/admin.credentials" }
+    public var auditDatabasePath: String { path + "/audit.db" }
+    public var auditSigningKeyPath: String { path + "/audit-signing.key" }
+    public var auditPublicKeyPath: String { path + "/audit-public.pem" }
+
+    /// The audit signing key (ECDSA P-256): made on first start, stored wrapped
+    /// under the root key, its public half written beside it as PEM.
+    func auditSigningKey(keyring: Keyring) throws -> AsymmetricPrivateKey {
+        if let wrapped = FileManager.default.contents(atPath: auditSigningKeyPath) {
+            let der = try keyring.unwrapAuditSigningKey(Array(wrapped))
+            let key = try AsymmetricPrivateKey(der: der)
+            if !FileManager.default.fileExists(atPath: auditPublicKeyPath) { try writePublicKey(key) }
+            return key
+        }
+        let key = try AsymmetricPrivateKey.generate(.ecP256)
+        let wrapped = try keyring.wrapAuditSigningKey(try key.derRepresentation())
+        try writeFile(auditSigningKeyPath, Array(wrapped), mode: 0o600)
+        try writePublicKey(key)
+        return key
+    }
+
+    private func writePublicKey(_ key: AsymmetricPrivateKey) throws {
+        try? FileManager.default.removeItem(atPath: auditPublicKeyPath)
+        try writeFile(auditPublicKeyPath, Array(try key.publicKey.pemRepresentation().utf8), mode: 0o644)
+    }
+
+    private func writeFile(_ file: String, _ bytes: [UInt8], mode: mode_t) throws {
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw ConfigurationError("cannot create \(file): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else {
+            unlink(file)
+            throw ConfigurationError("cannot write \(file)")
+        }
+    }
 
     /// Creates the directory if needed and takes its lock.
     public init(path: String) throws {
@@ -18,11 +52,11 @@ public final class DataDirectory: Sendable {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw ConfigurationError("cannot create data directory \(path): \(String(cString: strerror(errno)))")
         }
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard attributes?[.type] as? FileAttributeType == .typeDirectory else {
             throw ConfigurationError("data directory \(path) is not a directory")
         }
-        if info.st_mode & 0o077 != 0 {
+        if let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
             _ = chmod(path, 0o700)
         }
         let fd = open(path + "/kms.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -32,10 +66,12 @@ public final class DataDirectory: Sendable {
             throw ConfigurationError("another kms server is already using the data directory \(path) (its lock file kms.lock is held); stop it first")
         }
         lockDescriptor = fd
-        // Create the database 0600 before SQLite does: its -wal and -shm files inherit the mode.
-        let db = open(path + "/kms.db", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if db >= 0 { close(db) }
-        for file in ["/kms.db", "/kms.db-wal", "/kms.db-shm"] { _ = chmod(path + file, 0o600) }
+        // Create the databases 0600 before SQLite does: their -wal and -shm files inherit the mode.
+        for database in ["/kms.db", "/audit.db"] {
+            let fd = open(path + database, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+            for suffix in ["", "-wal", "-shm"] { _ = chmod(path + database + suffix, 0o600) }
+        }
     }
 
     deinit { close(lockDescriptor) }

@@ -12,6 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var storage: Storage = .dataDirectory("./kms-data")
     public var partition: Partition = Partition()
     public var maintenanceInterval: Duration = .seconds(60)
+    /// A signed audit checkpoint at least every this many records…
+    public var auditCheckpointEvery: Int = 10_000
+    /// …and at least this often while records arrive.
+    public var auditCheckpointInterval: Duration = .seconds(60)
 
     public init() {}
 

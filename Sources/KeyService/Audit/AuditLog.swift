@@ -1,0 +1,292 @@
+import Dispatch
+import Foundation
+import KeyCrypto
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The tamper-evident audit log: an append-only SQLite table of records, each
+/// chained to the previous by SHA-256, with checkpoints signed by the audit key
+/// (ECDSA P-256) every `checkpointEvery` records or `checkpointInterval`.
+///
+/// `append` returns only once the record is durable (committed with
+/// `synchronous=FULL`). Records from concurrent requests are committed together
+/// by one writer (group commit), so durability costs one fsync per batch, not per
+/// request. If a commit fails the log turns unhealthy, the front doors refuse new
+/// requests (fail closed) and the writer retries the unwritten records, in order,
+/// until the disk takes them again.
+public final class AuditLog: Sendable {
+    struct Pending {
+        var record: AuditRecord
+        var continuation: CheckedContinuation<Void, any Error>?
+    }
+
+    struct WriterState {
+        var pending: [Pending] = []
+        var writing = false
+        var healthy = true
+        var lastSequence: Int64 = 0
+        var lastHash: [UInt8] = AuditRecord.genesisHash
+        var sinceCheckpoint = 0
+        var lastCheckpointTime: Int64 = 0
+        var checkpointRequested = false
+    }
+
+    static let maxPending = 100_000
+
+    let connection: Mutex<SQLiteConnection>
+    private let writer = Mutex(WriterState())
+    private let queue = DispatchQueue(label: "kms.audit-writer")
+    let signingKey: AsymmetricPrivateKey
+    public let publicKeyPEM: String
+    let checkpointEvery: Int
+    let checkpointInterval: Duration
+    let clock: @Sendable () -> Timestamp
+    let logger: Logger
+    /// Called with every record once it is durable (webhooks).
+    let observer: (@Sendable (AuditRecord) -> Void)?
+
+    /// Opens (creating if needed) the audit database at `path` (`:memory:` for tests).
+    public init(path: String, signingKey: AsymmetricPrivateKey, checkpointEvery: Int = 10_000,
+                checkpointInterval: Duration = .seconds(60), clock: @escaping @Sendable () -> Timestamp = { .now() },
+                logger: Logger = Logger(label: "kms.audit"), observer: (@Sendable (AuditRecord) -> Void)? = nil) throws {
+        let db = try SQLiteConnection(path: path)
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("PRAGMA synchronous=FULL")
+        try AuditSchema.migrate(db)
+        self.signingKey = signingKey
+        self.publicKeyPEM = try signingKey.publicKey.pemRepresentation()
+        self.checkpointEvery = max(1, checkpointEvery)
+        self.checkpointInterval = checkpointInterval
+        self.clock = clock
+        self.logger = logger
+        self.observer = observer
+        let tail = try AuditSchema.tail(db)
+        self.connection = Mutex(db)
+        writer.withLock { state in
+            state.lastSequence = tail.sequence
+            state.lastHash = tail.hash
+            state.sinceCheckpoint = Int(tail.sequence - tail.checkpointSequence)
+            state.lastCheckpointTime = clock().microseconds
+        }
+    }
+
+    /// Whether the last write succeeded. Front doors refuse requests while it is false.
+    public var isHealthy: Bool { writer.withLock { $0.healthy } }
+
+    /// Records not yet durable (for metrics).
+    public var queueDepth: Int { writer.withLock { $0.pending.count } }
+
+    /// The newest sequence number written.
+    public var lastSequence: Int64 { writer.withLock { $0.lastSequence } }
+
+    /// Appends a record (its sequence is assigned here) and returns once it is durable.
+    public func append(_ record: AuditRecord) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let start = writer.withLock { state -> Bool? in
+                guard state.pending.count < Self.maxPending else { return nil }
+                state.pending.append(Pending(record: record, continuation: continuation))
+                if state.writing { return false }
+                state.writing = true
+                return true
+            }
+            switch start {
+            case nil: continuation.resume(throwing: KMSError(.auditUnavailable, "The audit log is not accepting records."))
+            case true?: queue.async { self.drain() }
+            case false?: break
+            }
+        }
+    }
+
+    /// Asks the writer to write a checkpoint now if any record came since the last.
+    public func checkpointNow() async {
+        writer.withLock { $0.checkpointRequested = true }
+        try? await append(nil)
+    }
+
+    /// The writer loop: commits whatever is pending as one batch until nothing is.
+    private func drain() {
+        while true {
+            let batch = writer.withLock { state -> [Pending]? in
+                if state.pending.isEmpty && !state.checkpointRequested {
+                    state.writing = false
+                    return nil
+                }
+                defer { state.pending.removeAll(keepingCapacity: true) }
+                return state.pending
+            }
+            guard let batch else { return }
+            do {
+                let written = try write(batch.map(\.record))
+                writer.withLock { $0.healthy = true }
+                for pending in batch { pending.continuation?.resume() }
+                if let observer { for record in written { observer(record) } }
+            } catch {
+                let wasHealthy = writer.withLock { state -> Bool in
+                    let was = state.healthy
+                    state.healthy = false
+                    // Keep the records, in order, ahead of newer ones; their callers get the error now.
+                    state.pending.insert(contentsOf: batch.map { Pending(record: $0.record, continuation: nil) }, at: 0)
+                    state.writing = false
+                    return was
+                }
+                if wasHealthy { logger.critical("audit log write failed; refusing requests until it recovers", metadata: ["error": "\(error)"]) }
+                let failure = KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed.")
+                for pending in batch { pending.continuation?.resume(throwing: failure) }
+                queue.asyncAfter(deadline: .now() + .seconds(1)) { self.retry() }
+                return
+            }
+        }
+    }
+
+    private func retry() {
+        let start = writer.withLock { state -> Bool in
+            guard !state.writing, !state.pending.isEmpty || state.checkpointRequested else { return false }
+            state.writing = true
+            return true
+        }
+        if start { drain() }
+    }
+
+    /// One transaction: the batch's records, chained, and a checkpoint if due.
+    private func write(_ records: [AuditRecord]) throws -> [AuditRecord] {
+        let (startSequence, startHash, sinceCheckpoint, lastCheckpointTime, requested) = writer.withLock {
+            ($0.lastSequence, $0.lastHash, $0.sinceCheckpoint, $0.lastCheckpointTime, $0.checkpointRequested)
+        }
+        var sequence = startSequence
+        var hash = startHash
+        var written: [AuditRecord] = []
+        written.reserveCapacity(records.count)
+        for var record in records where record.requestId != "" {
+            sequence += 1
+            record.sequence = sequence
+            hash = record.chainHash(previous: hash)
+            written.append(record)
+        }
+        let now = clock().microseconds
+        let count = sinceCheckpoint + written.count
+        let due = count >= checkpointEvery
+            || (count > 0 && (requested || Duration.microseconds(now - lastCheckpointTime) >= checkpointInterval))
+        var checkpoint: AuditCheckpoint?
+        if due {
+            let signature = try signingKey.sign(
+                message: AuditCheckpoint.signedBytes(sequence: sequence, chainHash: hash, time: now), digest: .sha256)
+            checkpoint = AuditCheckpoint(sequence: sequence, chainHash: Hex.encode(hash), time: now, signature: Base64.encode(signature))
+        }
+        if !written.isEmpty || checkpoint != nil {
+            try connection.withLock { db in
+                try db.transaction {
+                    var previous = startHash
+                    for record in written {
+                        previous = record.chainHash(previous: previous)
+                        try AuditSchema.insert(record, hash: previous, db)
+                    }
+                    if let checkpoint { try AuditSchema.insert(checkpoint, db) }
+                }
+            }
+        }
+        writer.withLock { state in
+            state.lastSequence = sequence
+            state.lastHash = hash
+            state.checkpointRequested = false
+            if checkpoint != nil {
+                state.sinceCheckpoint = 0
+                state.lastCheckpointTime = now
+            } else {
+                state.sinceCheckpoint = count
+            }
+        }
+        return written
+    }
+}
+
+extension AuditLog {
+    /// An empty record used only to wake the writer (it is never written).
+    fileprivate func append(_ nothing: AuditRecord?) async throws {
+        try await append(AuditRecord(sequence: 0, time: 0, requestId: "", api: "", action: "", outcome: .allowed))
+    }
+}
+
+/// Writes a checkpoint every `interval` while records arrive, and a last one at shutdown.
+public struct AuditCheckpointService: Service {
+    let audit: AuditLog
+    let interval: Duration
+
+    public init(audit: AuditLog, interval: Duration) {
+        self.audit = audit
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await audit.checkpointNow()
+        }
+    }
+}
+
+/// Filters for reading the log.
+public struct AuditQuery: Sendable {
+    public var from: Int64?
+    public var to: Int64?
+    public var principal: String?
+    public var action: String?
+    public var keyId: String?
+    public var outcome: AuditOutcome?
+    public var afterSequence: Int64?
+    public var limit: Int = 100
+    public init() {}
+}
+
+extension AuditLog {
+    /// Records matching `query`, oldest first, with their chain hashes.
+    public func records(_ query: AuditQuery) throws -> [(record: AuditRecord, hash: [UInt8])] {
+        var clauses: [String] = []
+        var values: [SQLiteStatement.Value] = []
+        if let from = query.from { clauses.append("time >= ?"); values.append(.int(from)) }
+        if let to = query.to { clauses.append("time < ?"); values.append(.int(to)) }
+        if let principal = query.principal { clauses.append("(principal_name = ? OR principal_id = ?)"); values += [.text(principal), .text(principal)] }
+        if let action = query.action { clauses.append("action = ?"); values.append(.text(action)) }
+        if let keyId = query.keyId { clauses.append("key_id = ?"); values.append(.text(keyId)) }
+        if let outcome = query.outcome { clauses.append("outcome = ?"); values.append(.text(outcome.rawValue)) }
+        if let after = query.afterSequence { clauses.append("seq > ?"); values.append(.int(after)) }
+        let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        values.append(.int(Int64(query.limit)))
+        return try connection.withLock { db in
+            let rows = try db.prepare("SELECT \(AuditSchema.recordColumns) FROM records \(condition) ORDER BY seq LIMIT ?").bind(values)
+            var out: [(AuditRecord, [UInt8])] = []
+            while try rows.step() { out.append(try AuditSchema.readRecord(rows)) }
+            return out
+        }
+    }
+
+    /// The newest signed checkpoint.
+    public func latestCheckpoint() throws -> AuditCheckpoint? {
+        try connection.withLock { db in try AuditSchema.checkpoints(db).last ?? AuditSchema.pruneAnchor(db) }
+    }
+
+    /// Checks the whole log as it is now.
+    public func verify(anchor: AuditCheckpoint? = nil) throws -> AuditVerification {
+        let publicKey = try AsymmetricPublicKey(pem: publicKeyPEM)
+        return try connection.withLock { db in try AuditVerifier.verify(db, publicKey: publicKey, anchor: anchor) }
+    }
+
+    /// Deletes the records up to the newest checkpoint before `sequence`; that
+    /// checkpoint becomes the anchor the rest of the chain is verified from.
+    /// Returns the number of records deleted.
+    public func prune(before sequence: Int64) throws -> (deleted: Int, anchor: AuditCheckpoint?) {
+        try connection.withLock { db in
+            guard let anchor = try AuditSchema.checkpoints(db).last(where: { $0.sequence < sequence }) else { return (0, nil) }
+            let count = try db.prepare("SELECT COUNT(*) FROM records WHERE seq <= ?").bind([.int(anchor.sequence)])
+            _ = try count.step()
+            let deleted = count.int(0)
+            try db.transaction {
+                try db.prepare("DELETE FROM records WHERE seq <= ?").run([.int(anchor.sequence)])
+                try db.prepare("DELETE FROM checkpoints WHERE seq < ?").run([.int(anchor.sequence)])
+                try db.prepare("INSERT INTO meta (name, value) VALUES ('prune_anchor', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+                    .run([.text(try JSONColumn.encode(anchor))])
+            }
+            return (deleted, anchor)
+        }
+    }
+}
