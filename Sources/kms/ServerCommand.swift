@@ -24,6 +24,21 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env KMS_LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(help: "Sign an audit checkpoint at least every N records (env KMS_AUDIT_CHECKPOINT_EVERY; default 10000).")
+    var auditCheckpointEvery: Int?
+
+    @Option(help: "…and at least every S seconds while records arrive (env KMS_AUDIT_CHECKPOINT_SECONDS; default 60).")
+    var auditCheckpointSeconds: Int?
+
+    @Option(help: "POST sensitive audit events to this URL (env KMS_WEBHOOK_URL).")
+    var webhookUrl: String?
+
+    @Option(help: "File holding the webhook HMAC secret (env KMS_WEBHOOK_SECRET holds the secret itself).")
+    var webhookSecretFile: String?
+
+    @Option(help: "Comma-separated operation names that trigger the webhook (default: deletions, disables, policy, role and binding changes).")
+    var webhookActions: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
@@ -34,6 +49,33 @@ struct ServerCommand: AsyncParsableCommand {
             configuration.partition = Partition(
                 region: region ?? environment["KMS_REGION"] ?? "us-east-1",
                 account: account ?? environment["KMS_ACCOUNT"] ?? "000000000000")
+            if let every = auditCheckpointEvery ?? environment["KMS_AUDIT_CHECKPOINT_EVERY"].flatMap(Int.init) {
+                guard every > 0 else { throw ConfigurationError("--audit-checkpoint-every must be positive") }
+                configuration.auditCheckpointEvery = every
+            }
+            if let seconds = auditCheckpointSeconds ?? environment["KMS_AUDIT_CHECKPOINT_SECONDS"].flatMap(Int.init) {
+                guard seconds > 0 else { throw ConfigurationError("--audit-checkpoint-seconds must be positive") }
+                configuration.auditCheckpointInterval = .seconds(seconds)
+            }
+            if let url = webhookUrl ?? environment["KMS_WEBHOOK_URL"] {
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ConfigurationError("the webhook URL must be http(s)") }
+                var secret: [UInt8]
+                if let file = webhookSecretFile {
+                    guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
+                    secret = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+                } else if let value = environment["KMS_WEBHOOK_SECRET"] {
+                    secret = Array(value.utf8)
+                } else {
+                    throw ConfigurationError("a webhook needs a secret: --webhook-secret-file or KMS_WEBHOOK_SECRET")
+                }
+                guard secret.count >= 16 else { throw ConfigurationError("the webhook secret must be at least 16 bytes") }
+                var webhook = WebhookConfiguration(url: url, secret: SecureBytes(copying: secret))
+                secureZero(&secret)
+                if let actions = webhookActions {
+                    webhook.actions = Set(actions.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+                }
+                configuration.webhook = webhook
+            }
             try configuration.validate()
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)

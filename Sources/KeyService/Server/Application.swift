@@ -16,6 +16,7 @@ public struct KeyServer: Sendable {
     /// Held for the server's lifetime (nil for in-memory servers).
     public let dataDirectory: DataDirectory?
     public let audit: AuditLog
+    public let webhooks: AuditWebhooks?
 }
 
 /// Builds the whole server from its configuration. `kms server` and the tests both call this.
@@ -40,11 +41,19 @@ public func buildApplication(
         key = try rootKey ?? SecureBytes.random(count: 32)
         store = MemoryKeyStore()
     }
+    let webhooks = configuration.webhook.map { AuditWebhooks(configuration: $0, logger: logger) }
+    var observer: (@Sendable (AuditRecord) -> Void)?
+    if let webhooks { observer = { webhooks.observe($0) } }
+    let signingKey: AsymmetricPrivateKey
+    if let dataDirectory {
+        signingKey = try dataDirectory.auditSigningKey(keyring: Keyring(rootKey: key))
+    } else {
+        signingKey = try AsymmetricPrivateKey.generate(.ecP256)
+    }
     let audit = try AuditLog(
-        path: dataDirectory?.auditDatabasePath ?? ":memory:",
-        signingKey: try dataDirectory?.auditSigningKey(keyring: Keyring(rootKey: key)) ?? AsymmetricPrivateKey.generate(.ecP256),
+        path: dataDirectory?.auditDatabasePath ?? ":memory:", signingKey: signingKey,
         checkpointEvery: configuration.auditCheckpointEvery, checkpointInterval: configuration.auditCheckpointInterval,
-        clock: clock, logger: logger)
+        clock: clock, logger: logger, observer: observer)
     let service = try KeyService(store: store, rootKey: key, partition: configuration.partition, audit: audit, clock: clock, logger: logger)
     let credentials = try await service.bootstrapAdministrator()
     if let credentials, let dataDirectory {
@@ -73,10 +82,10 @@ public func buildApplication(
         services: [
             MaintenanceService(service: service, interval: configuration.maintenanceInterval),
             AuditCheckpointService(audit: audit, interval: configuration.auditCheckpointInterval),
-        ],
+        ] + (webhooks.map { [$0] } ?? []),
         onServerRunning: onServerRunning,
         logger: logger)
-    return KeyServer(application: application, service: service, bootstrapCredentials: credentials, dataDirectory: dataDirectory, audit: audit)
+    return KeyServer(application: application, service: service, bootstrapCredentials: credentials, dataDirectory: dataDirectory, audit: audit, webhooks: webhooks)
 }
 
 /// Answers routes that do not exist, and Hummingbird's own errors, in the API's JSON error format.
