@@ -30,6 +30,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "…and at least every S seconds while records arrive (env KMS_AUDIT_CHECKPOINT_SECONDS; default 60).")
     var auditCheckpointSeconds: Int?
 
+    @Option(help: "Requests per second per principal, optionally /burst, e.g. 200/400 (env KMS_RATE_LIMIT; default unlimited).")
+    var rateLimit: String?
+
     @Option(help: "POST sensitive audit events to this URL (env KMS_WEBHOOK_URL).")
     var webhookUrl: String?
 
@@ -56,6 +59,13 @@ struct ServerCommand: AsyncParsableCommand {
             if let seconds = auditCheckpointSeconds ?? environment["KMS_AUDIT_CHECKPOINT_SECONDS"].flatMap(Int.init) {
                 guard seconds > 0 else { throw ConfigurationError("--audit-checkpoint-seconds must be positive") }
                 configuration.auditCheckpointInterval = .seconds(seconds)
+            }
+            if let limit = rateLimit ?? environment["KMS_RATE_LIMIT"] {
+                let parts = limit.split(separator: "/").map { Double($0) }
+                guard (1...2).contains(parts.count), let rate = parts[0], rate > 0, parts.count == 1 || (parts[1] ?? 0) >= 1 else {
+                    throw ConfigurationError("--rate-limit takes RATE or RATE/BURST, e.g. 200/400")
+                }
+                configuration.rateLimit = (rate, parts.count == 2 ? parts[1]! : rate)
             }
             if let url = webhookUrl ?? environment["KMS_WEBHOOK_URL"] {
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ConfigurationError("the webhook URL must be http(s)") }

@@ -14,6 +14,7 @@ public final class KeyService: Sendable {
     let keyring: Keyring
     /// The audit log, for the operations that read it.
     public let audit: AuditLog?
+    let metrics: ServiceMetrics?
     let clock: @Sendable () -> Timestamp
     let logger: Logger
 
@@ -31,12 +32,14 @@ public final class KeyService: Sendable {
         rootKey: SecureBytes,
         partition: Partition = Partition(),
         audit: AuditLog? = nil,
+        metrics: ServiceMetrics? = nil,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
         logger: Logger = Logger(label: "kms")
     ) throws {
         self.store = store
         self.keyring = try Keyring(rootKey: rootKey)
         self.audit = audit
+        self.metrics = metrics
         self.partition = partition
         self.clock = clock
         self.logger = logger
@@ -126,7 +129,11 @@ public final class KeyService: Sendable {
     /// The unwrapped material of one version, cached after the first unwrap.
     func material(of entry: KeyEntry, version: Int) throws -> SecureBytes {
         let cacheKey = "\(entry.record.id)#\(version)"
-        if let cached = materials.withLock({ $0[cacheKey] }) { return cached }
+        if let cached = materials.withLock({ $0[cacheKey] }) {
+            metrics?.cacheHit()
+            return cached
+        }
+        metrics?.cacheMiss()
         guard let record = entry.versions[version] else {
             throw KMSError(.invalidCiphertext, "The ciphertext is invalid, or was not made for this request.")
         }
@@ -153,6 +160,9 @@ public final class KeyService: Sendable {
             return nil
         }
     }
+
+    /// Whether the store can take a write now (readiness).
+    public func storeWritable() -> Bool { store.isWritable() }
 
     /// Forgets the cached secret of an access key that was deactivated or deleted.
     func forgetCredential(accessKeyId: String) {

@@ -12,6 +12,8 @@ struct FrontDoor: Sendable {
     let service: KeyService
     let verifier: SigV4Verifier
     let audit: AuditLog
+    let metrics: ServiceMetrics
+    let rateLimiter: RateLimiter?
     let logger: Logger
 
     static let requestIdHeader = HTTPField.Name("x-request-id")!
@@ -34,15 +36,20 @@ struct FrontDoor: Sendable {
         run: (Authenticated) async throws(KMSError) -> Response
     ) async -> Response {
         let requestId = Self.newRequestId()
+        let started = ContinuousClock.now
         guard audit.isHealthy else {
             return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can."), requestId)
         }
         let note = AuditNote()
         var caller: Caller?
         let result: Result<Response, KMSError>
-        do {
+        do throws(KMSError) {
             let authenticated = try await authenticate(request, context: context, requestId: requestId, api: api, bodyLimit: bodyLimit, note: note)
             caller = authenticated.context.caller
+            if let rateLimiter, !rateLimiter.allow(authenticated.context.caller.principalId) {
+                metrics.throttle()
+                throw KMSError(.throttling, "Rate exceeded.")
+            }
             result = .success(try await run(authenticated))
         } catch {
             result = .failure(error)
@@ -57,6 +64,7 @@ struct FrontDoor: Sendable {
             keyReference: fields.keyReference, encryptionContext: fields.encryptionContext, grantId: fields.grantId,
             outcome: failure == nil ? .allowed : (failure?.code == .accessDenied ? .denied : .error),
             errorCode: failure.map { $0.code.awsType }, reason: failure?.code == .accessDenied ? fields.reason : nil)
+        metrics.record(action: record.action, outcome: record.outcome, duration: ContinuousClock.now - started)
         do {
             try await audit.append(record)
         } catch {

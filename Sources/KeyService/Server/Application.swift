@@ -54,14 +54,18 @@ public func buildApplication(
         path: dataDirectory?.auditDatabasePath ?? ":memory:", signingKey: signingKey,
         checkpointEvery: configuration.auditCheckpointEvery, checkpointInterval: configuration.auditCheckpointInterval,
         clock: clock, logger: logger, observer: observer)
-    let service = try KeyService(store: store, rootKey: key, partition: configuration.partition, audit: audit, clock: clock, logger: logger)
+    let metrics = ServiceMetrics()
+    let service = try KeyService(
+        store: store, rootKey: key, partition: configuration.partition, audit: audit, metrics: metrics, clock: clock, logger: logger)
     let credentials = try await service.bootstrapAdministrator()
     if let credentials, let dataDirectory {
         try dataDirectory.writeCredentials(credentials, region: configuration.partition.region)
     }
 
     let verifier = SigV4Verifier(region: configuration.partition.region) { service.credential(accessKeyId: $0) }
-    let door = FrontDoor(service: service, verifier: verifier, audit: audit, logger: logger)
+    let door = FrontDoor(
+        service: service, verifier: verifier, audit: audit, metrics: metrics,
+        rateLimiter: configuration.rateLimit.map { RateLimiter(rate: $0.rate, burst: $0.burst) }, logger: logger)
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware { UnmatchedRouteMiddleware() }
     router.get("/v1/health") { _, _ in
@@ -69,6 +73,18 @@ public func buildApplication(
     }
     router.get("/v1/openapi.json") { _, _ in
         FrontDoor.json(Array(OpenAPIDocument.json.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
+    }
+    router.get("/v1/ready") { _, _ in
+        let storeWritable = service.storeWritable()
+        let auditWritable = audit.isHealthy
+        let ready = storeWritable && auditWritable
+        let body = #"{"ready":\#(ready),"store":\#(storeWritable),"audit":\#(auditWritable)}"#
+        return FrontDoor.json(Array(body.utf8), status: ready ? .ok : .serviceUnavailable, contentType: "application/json",
+                              requestId: FrontDoor.newRequestId())
+    }
+    router.get("/metrics") { _, _ in
+        FrontDoor.json(Array(metrics.render(service: service, audit: audit).utf8), status: .ok,
+                       contentType: "text/plain; version=0.0.4", requestId: FrontDoor.newRequestId())
     }
     router.get("/v1/audit/public-key") { _, _ in
         FrontDoor.json(Array(audit.publicKeyPEM.utf8), status: .ok, contentType: "application/x-pem-file", requestId: FrontDoor.newRequestId())

@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var auditCheckpointEvery: Int = 10_000
     /// …and at least this often while records arrive.
     public var auditCheckpointInterval: Duration = .seconds(60)
+    /// Requests per second per principal (token bucket), and the burst; nil for no limit.
+    public var rateLimit: (rate: Double, burst: Double)?
     /// Sensitive audit events are POSTed here, if set.
     public var webhook: WebhookConfiguration?
 

@@ -50,4 +50,10 @@ public enum StoreChange: Sendable {
 public protocol KeyStore: Sendable {
     func load() throws -> StoreSnapshot
     func commit(_ changes: [StoreChange]) throws
+    /// Whether a write could be committed now (readiness).
+    func isWritable() -> Bool
+}
+
+extension KeyStore {
+    public func isWritable() -> Bool { (try? commit([])) != nil }
 }

@@ -128,6 +128,13 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    /// Takes and releases the write lock: fails if the database cannot be written.
+    public func isWritable() -> Bool {
+        connection.withLock { box in
+            (try? box.connection.execute("BEGIN IMMEDIATE; CREATE TEMP TABLE IF NOT EXISTS kms_ready(x); ROLLBACK")) != nil
+        }
+    }
+
     public func commit(_ changes: [StoreChange]) throws {
         try connection.withLock { box throws in
             let db = box.connection
