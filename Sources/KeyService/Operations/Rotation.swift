@@ -101,11 +101,6 @@ public enum RotateKeyOnDemand: Operation {
     public static func keyReference(_ input: Input) -> String? { input.keyId }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
-        let entry = try service.resolve(input.keyId, accept: .keyOnly)
-        let onDemand = entry.versions.values.filter { $0.rotationType == .onDemand }.count
-        guard onDemand < Limits.maxOnDemandRotations else {
-            throw KMSError(.limitExceeded, "A key may be rotated on demand at most \(Limits.maxOnDemandRotations) times.")
-        }
         let record = try await service.rotate(input.keyId, type: .onDemand)
         context.logger.info("key rotated", metadata: ["keyId": "\(record.id)", "version": "\(record.latestVersion)"])
         return Output(keyId: service.partition.keyArn(record.id))
@@ -113,9 +108,16 @@ public enum RotateKeyOnDemand: Operation {
 }
 
 extension KeyService {
-    /// Adds a new version to an enabled, rotatable key.
+    /// Adds a new version to an enabled, rotatable key. The on-demand limit is
+    /// checked inside the write, so concurrent requests cannot pass it together.
     func rotate(_ raw: String, type: RotationType) async throws -> KeyRecord {
-        try await updateKey(raw, extraChanges: { record, now in
+        try await updateKey(raw, check: { entry in
+            guard type == .onDemand else { return }
+            let onDemand = entry.versions.values.filter { $0.rotationType == .onDemand }.count
+            guard onDemand < Limits.maxOnDemandRotations else {
+                throw KMSError(.limitExceeded, "A key may be rotated on demand at most \(Limits.maxOnDemandRotations) times.")
+            }
+        }, extraChanges: { record, now in
             [.addVersion(try self.newVersion(keyId: record.id, spec: record.spec, version: record.latestVersion, type: type, at: now))]
         }) { record in
             if let refusal = EnableKeyRotation.rotationRefusal(record) { return refusal }

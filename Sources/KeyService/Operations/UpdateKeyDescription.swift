@@ -34,18 +34,22 @@ extension KeyService {
         case pendingDeletion, notPendingDeletion, pendingImport, disabled, custom(KMSError)
     }
 
-    /// Changes one key's metadata atomically (key id or ARN only). `change`
-    /// returns a refusal to leave the key untouched.
+    /// Changes one key's metadata atomically (key id or ARN only). `check` sees
+    /// the whole entry (versions included) inside the same write and may throw;
+    /// `change` returns a refusal to leave the key untouched.
     @discardableResult
-    func updateKey(_ raw: String, extraChanges: @escaping @Sendable (KeyRecord, Timestamp) throws -> [StoreChange] = { _, _ in [] },
+    func updateKey(_ raw: String, check: @escaping @Sendable (KeyEntry) throws -> Void = { _ in },
+                   extraChanges: @escaping @Sendable (KeyRecord, Timestamp) throws -> [StoreChange] = { _, _ in [] },
                    _ change: @escaping @Sendable (inout KeyRecord) throws -> UpdateRefusal?) async throws -> KeyRecord {
         let reference = try KeyReference.parse(raw, partition: partition, accept: .keyOnly)
         guard case .keyId(let id) = reference else { throw KMSError.notFound("Key '\(raw)' does not exist") }
         let partition = self.partition
         return try await mutate { state, now in
-            guard var record = state.keys[id]?.record else {
+            guard let entry = state.keys[id] else {
                 throw KMSError.notFound("Key '\(partition.keyArn(id))' does not exist")
             }
+            try check(entry)
+            var record = entry.record
             let arn = partition.keyArn(id)
             if let refusal = try change(&record) {
                 switch refusal {
