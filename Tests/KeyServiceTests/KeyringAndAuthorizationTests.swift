@@ -117,26 +117,22 @@ import Testing
         await expectError(.accessDenied) { try await h.service.perform(ListKeys.self, .init(), context: other) }
     }
 
-    /// Allows everything except the listed actions, for anyone.
-    struct DenyingAuthorizer: Authorizer {
-        let denied: Set<Action>
-        func decide(action: Action, principal: PrincipalRecord?, service: KeyService) -> AuthorizationDecision {
-            denied.contains(action) ? .deny(reason: "test denies \(action.rawValue)") : .allow
-        }
-    }
-
     @Test(arguments: [Action.reEncryptFrom, .reEncryptTo])
     func reEncryptNeedsBothHalvesOfAuthorization(denied: Action) async throws {
-        let store = MemoryKeyStore()
-        let allowed = try await ServiceHarness.make(store: store)
-        let source = try await allowed.createKey()
-        let destination = try await allowed.createKey()
-        let blob = try await allowed.encrypt(source, utf8("x"))
-        let service = try KeyService(store: store, rootKey: TestKeys.root, authorizer: DenyingAuthorizer(denied: [denied]), logger: quietLogger)
+        let h = try await ServiceHarness.make()
+        let source = try await h.createKey()
+        let destination = try await h.createKey()
+        let blob = try await h.encrypt(source, utf8("x"))
+        // A key user on every key, with one half of ReEncrypt taken away by a deny binding.
+        let user = try await h.perform(CreatePrincipal.self, .init(name: "user"))
+        _ = try await h.perform(CreateRole.self, .init(name: "no-\(denied.operationName)", actions: [denied.rawValue]))
+        _ = try await h.perform(CreateBinding.self, .init(principal: "user", role: "key-user", allKeys: true))
+        _ = try await h.perform(CreateBinding.self, .init(principal: "user", role: "no-\(denied.operationName)", allKeys: true, effect: "Deny"))
+        let context = ServiceHarness.callContext(principalId: user.principal.principalId, name: "user")
         await expectError(.accessDenied) {
-            try await service.perform(ReEncrypt.self, .init(ciphertextBlob: Blob(blob), destinationKeyId: destination), context: allowed.context)
+            try await h.service.perform(ReEncrypt.self, .init(ciphertextBlob: Blob(blob), destinationKeyId: destination), context: context)
         }
-        let decrypted = try await service.perform(Decrypt.self, .init(ciphertextBlob: Blob(blob)), context: allowed.context)
+        let decrypted = try await h.service.perform(Decrypt.self, .init(ciphertextBlob: Blob(blob)), context: context)
         #expect(decrypted.plaintext.bytes.exportBytes() == utf8("x"))
     }
 }
