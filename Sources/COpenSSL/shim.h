@@ -9,7 +9,14 @@
 #include <openssl/params.h>
 #include <openssl/kdf.h>
 #include <openssl/hmac.h>
+#include <openssl/ec.h>
 
 /// OPENSSL_free is a function-like macro; Swift cannot import it.
 static inline void kms_openssl_free(void *p) { OPENSSL_free(p); }
+
+/// EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen; Swift can import neither.
+static inline EVP_PKEY *kms_ec_generate(const char *curve) { return EVP_EC_gen(curve); }
+
+/// EVP_PKEY_PUBLIC_KEY is a compound macro (selection bits for a public key import).
+static inline int kms_evp_pkey_public_key_selection(void) { return EVP_PKEY_PUBLIC_KEY; }
 #endif
