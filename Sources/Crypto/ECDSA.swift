@@ -80,9 +80,11 @@ public final class P384PublicKey: @unchecked Sendable {
         var pointCopy = point
         let result = group.withUnsafeMutableBufferPointer { groupName in
             pointCopy.withUnsafeMutableBytes { pointBytes in
+                // OSSL_PARAM keeps the key pointers: they must outlive the call, so
+                // they come from static strings, not temporary bridged Strings.
                 var params = [
-                    OSSL_PARAM_construct_utf8_string("group", groupName.baseAddress, 0),
-                    OSSL_PARAM_construct_octet_string("pub", pointBytes.baseAddress, pointBytes.count),
+                    OSSL_PARAM_construct_utf8_string(Self.cString("group"), groupName.baseAddress, 0),
+                    OSSL_PARAM_construct_octet_string(Self.cString("pub"), pointBytes.baseAddress, pointBytes.count),
                     OSSL_PARAM_construct_end(),
                 ]
                 return EVP_PKEY_fromdata(context, &decoded, kms_evp_pkey_public_key_selection(), &params)
@@ -95,6 +97,10 @@ public final class P384PublicKey: @unchecked Sendable {
     }
 
     deinit { EVP_PKEY_free(key) }
+
+    private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
 
     /// Whether `signature` (DER) is a valid signature of the SHA-384 `digest`.
     /// A malformed or non-canonical DER encoding is simply not valid.

@@ -61,7 +61,7 @@ public struct MessageHeader: Sendable {
     public var serialized: [UInt8] { body + authenticationIV + authenticationTag }
 
     /// The version 2 header body for a new message (content type framed).
-    static func serializeVersion2Body(
+    public static func serializeVersion2Body(
         suite: AlgorithmSuite, messageId: [UInt8], context: MessageContext, encryptedDataKeys: [EncryptedDataKey],
         frameLength: UInt32, commitment: [UInt8]
     ) throws(EnvelopeError) -> [UInt8] {
