@@ -59,6 +59,11 @@ struct DecryptCommand: AsyncParsableCommand {
     @OptionGroup var rawKey: RawKeyOptions
     @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable).") var keys: [String] = []
     @Option(help: "Pairs k=v[,k=v…] the message's encryption context must contain.") var expectContext: [String] = []
+    @Flag(help: """
+        With standard output: release each frame as soon as it verifies instead of holding the whole output \
+        until the message verifies (a truncated or tampered message then leaves a verified prefix behind).
+        """)
+    var stream = false
     @Argument(help: "Files, directories (with --recursive) or - for standard input.") var inputs: [String] = []
 
     func run() async throws {
@@ -67,7 +72,7 @@ struct DecryptCommand: AsyncParsableCommand {
         let keyring: any EnvelopeKeyring = try rawKey.keyring()
             ?? KMSKeyring(provider: try connection.makeClient(), allowedKeyArns: keys)
         let client = EnvelopeClient(keyring: keyring)
-        try await FileRunner.run(jobs, force: files.force, spoolStandardOutput: true) { _, input, output, progress in
+        try await FileRunner.run(jobs, force: files.force, spoolStandardOutput: !stream) { _, input, output, progress in
             _ = try await client.decrypt(input: input, output: output, expectedContext: expected, progress: progress)
         }
     }

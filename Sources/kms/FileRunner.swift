@@ -37,11 +37,19 @@ enum FileRunner {
         if let bar { progress = { @Sendable done in bar.update(done) } }
 
         if job.output == "-" {
-            guard spool else { return try await body(job, input, 1, progress) }
+            guard spool else { return try await body(job, input, STDOUT_FILENO, progress) }
             let spoolFile = try SpoolFile()
             try await body(job, input, spoolFile.fd, progress)
             try spoolFile.copy(to: 1)
             return
+        }
+        var target = stat()
+        if stat(job.output, &target) == 0, target.st_mode & S_IFMT != S_IFREG, target.st_mode & S_IFMT != S_IFDIR {
+            // A device or pipe (/dev/null, a FIFO) cannot be replaced atomically: write to it.
+            let fd = open(job.output, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw FileIOError("open \(job.output)") }
+            defer { close(fd) }
+            return try await body(job, input, fd, progress)
         }
         let directory = (job.output as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }

@@ -68,7 +68,7 @@ def test_kms_writes_esdk_python_reads(tmp_path, key_file, suite, size, context):
     client = esdk.EncryptionSDKClient(commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
     decrypted, header = client.decrypt(source=(tmp_path / "p.kms").read_bytes(), key_provider=MASTER_KEY)
     assert decrypted == plaintext
-    assert header.algorithm.id == int(suite, 16)
+    assert header.algorithm.algorithm_id == int(suite, 16)
     for key, value in context.items():
         assert header.encryption_context[key] == value
 

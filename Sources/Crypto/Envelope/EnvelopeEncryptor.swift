@@ -25,6 +25,7 @@ public final class EnvelopeEncryptor {
     private var nextSequence: UInt32 = 1
     private var pool: ChunkPool?
     private var headerSent = false
+    private var unhashed: OutputChunk?
     private var finished = false
 
     /// Starts a message for `materials`. `sizeHint`, when the plaintext length is
@@ -57,7 +58,10 @@ public final class EnvelopeEncryptor {
         input = .allocate(byteCount: (batchFrames + 1) * frameLength, alignment: 64)
     }
 
-    deinit { input.deallocate() }
+    deinit {
+        input.deallocate()
+        unhashed?.release()
+    }
 
     /// Takes `bytes` of plaintext; emits whole batches of frames as they fill.
     public func update(_ bytes: UnsafeRawBufferPointer, sink: Sink) throws {
@@ -96,6 +100,14 @@ public final class EnvelopeEncryptor {
         precondition(!finished, "EnvelopeEncryptor: finish twice")
         finished = true
         try sendHeader(sink)
+        if let previous = unhashed {
+            unhashed = nil
+            do { try digest?.update(previous.bytes) } catch {
+                previous.release()
+                throw error
+            }
+            try sink(previous)
+        }
         let regular = buffered / frameLength
         let rest = buffered - regular * frameLength
         var footerRoom = 0
@@ -140,22 +152,36 @@ public final class EnvelopeEncryptor {
     /// Seals the first `batchFrames` frames of a full buffer and keeps the last frame's worth.
     private func sealBatch(_ sink: Sink) throws {
         try sendHeader(sink)
-        if pool == nil { pool = ChunkPool(count: 3, chunkCapacity: batchFrames * (frameLength + FrameLayout.regularOverhead)) }
+        if pool == nil {
+            // Signed suites hold one sealed chunk back while it is hashed alongside the next batch.
+            pool = ChunkPool(count: digest == nil ? 3 : 4, chunkCapacity: batchFrames * (frameLength + FrameLayout.regularOverhead))
+        }
         let chunk = pool!.take()
+        let previous = unhashed
+        unhashed = nil
+        var digestFailed = false
         do {
             try checkSequence(adding: batchFrames)
-            try cipher.sealRegular(plaintext: input.baseAddress!, count: batchFrames, firstSequence: nextSequence, output: chunk.storage)
+            let hashPrevious: (() -> Void)? = previous.map { previous in { [digest] in digestFailed = (try? digest?.update(previous.bytes)) == nil } }
+            try cipher.sealRegular(plaintext: input.baseAddress!, count: batchFrames, firstSequence: nextSequence, output: chunk.storage,
+                                   alongside: hashPrevious)
+            if digestFailed { throw EnvelopeError(.invalidField(field: "signature", reason: "digest failed")) }
         } catch {
             chunk.release()
+            previous?.release()
             throw error
         }
+        if let previous { try sink(previous) }
         nextSequence += UInt32(batchFrames)
         chunk.count = batchFrames * (frameLength + FrameLayout.regularOverhead)
-        try digest?.update(chunk.bytes)
         // The kept bytes (at most one frame) never overlap their source.
         let kept = buffered - batchFrames * frameLength
         input.baseAddress!.copyMemory(from: input.baseAddress! + batchFrames * frameLength, byteCount: kept)
         buffered = kept
-        try sink(chunk)
+        if digest != nil {
+            unhashed = chunk
+        } else {
+            try sink(chunk)
+        }
     }
 }

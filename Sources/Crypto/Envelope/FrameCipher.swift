@@ -43,8 +43,9 @@ final class FrameCipher {
 
     /// Seals `count` full frames of `plaintext` into `output` laid out as
     /// regular frame records (sequence ‖ IV ‖ ciphertext ‖ tag), in parallel.
-    func sealRegular(plaintext: UnsafeRawPointer, count: Int, firstSequence: UInt32, output: UnsafeMutableRawPointer) throws(EnvelopeError) {
-        try run(count) { (worker, index) throws(CryptoError) in
+    func sealRegular(plaintext: UnsafeRawPointer, count: Int, firstSequence: UInt32, output: UnsafeMutableRawPointer,
+                     alongside side: (() -> Void)? = nil) throws(EnvelopeError) {
+        try run(count, alongside: side) { (worker, index) throws(CryptoError) in
             let sequence = firstSequence + UInt32(index)
             let record = output + index * (frameLength + FrameLayout.regularOverhead)
             storeBigEndian(sequence, at: record)
