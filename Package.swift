@@ -82,6 +82,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EnvelopeTests",
+            dependencies: ["KeyCrypto", "Client"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "KeyServiceTests",
             dependencies: [
                 "KeyService",

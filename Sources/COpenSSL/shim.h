@@ -19,4 +19,10 @@ static inline void kms_openssl_free(void *p) { OPENSSL_free(p); }
 static inline EVP_PKEY *kms_generate_ec(const char *curve) { return EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve); }
 static inline EVP_PKEY *kms_generate_rsa(size_t bits) { return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", bits); }
 static inline EVP_PKEY *kms_generate_ed25519(void) { return EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); }
+
+/// EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen; Swift can import neither.
+static inline EVP_PKEY *kms_ec_generate(const char *curve) { return EVP_EC_gen(curve); }
+
+/// EVP_PKEY_PUBLIC_KEY is a compound macro (selection bits for a public key import).
+static inline int kms_evp_pkey_public_key_selection(void) { return EVP_PKEY_PUBLIC_KEY; }
 #endif

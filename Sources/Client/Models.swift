@@ -63,12 +63,22 @@ public struct DeletionSchedule: Decodable, Sendable, Equatable {
 public struct EncryptResult: Sendable, Equatable {
     public var ciphertextBlob: [UInt8]
     public var keyId: String
+
+    public init(ciphertextBlob: [UInt8], keyId: String) {
+        self.ciphertextBlob = ciphertextBlob
+        self.keyId = keyId
+    }
 }
 
 /// The result of Decrypt. The plaintext is held in wiped memory.
 public struct DecryptResult: Sendable {
     public var plaintext: SecureBytes
     public var keyId: String
+
+    public init(plaintext: SecureBytes, keyId: String) {
+        self.plaintext = plaintext
+        self.keyId = keyId
+    }
 }
 
 /// A data key: the plaintext (nil when generated without) and its sealed copy.
@@ -76,6 +86,12 @@ public struct DataKey: Sendable {
     public var plaintext: SecureBytes?
     public var ciphertextBlob: [UInt8]
     public var keyId: String
+
+    public init(plaintext: SecureBytes?, ciphertextBlob: [UInt8], keyId: String) {
+        self.plaintext = plaintext
+        self.ciphertextBlob = ciphertextBlob
+        self.keyId = keyId
+    }
 }
 
 /// How to size a data key.

@@ -11,6 +11,8 @@ enum ExitCodes {
     static let unreachable: Int32 = 69
     static let configuration: Int32 = 78
     static let accessDenied: Int32 = 77
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
 }
 
 enum Terminal {
@@ -38,8 +40,18 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
 }
 
-/// Connection options every client command shares.
+/// Connection options every client command shares, with the output format.
 struct ClientOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Output format: table or json.")
+    var output: OutputFormat = .table
+
+    func makeClient() throws -> KeyServiceClient { try connection.makeClient() }
+}
+
+/// How to reach and sign in to the service (for commands whose `--output` is a path).
+struct ConnectionOptions: ParsableArguments {
     @Option(help: "Service endpoint (env KMS_ENDPOINT; default http://127.0.0.1:8720).")
     var endpoint: String?
 
@@ -54,9 +66,6 @@ struct ClientOptions: ParsableArguments {
 
     @Option(help: "Region of the service (env KMS_REGION; default from the credentials file, else us-east-1).")
     var region: String?
-
-    @Option(help: "Output format: table or json.")
-    var output: OutputFormat = .table
 
     func makeClient() throws -> KeyServiceClient {
         let environment = ProcessInfo.processInfo.environment

@@ -1,0 +1,106 @@
+import Foundation
+import KeyCrypto
+
+/// Rewrapping: the same message under other wrapping keys, without decrypting
+/// the body.
+///
+/// The header tag is keyed by the content key, so one EDK is decrypted (through
+/// this client's keyring) to verify the header and then to recompute its tag; the
+/// data key is wrapped for the new keys (Encrypt on the service) and the body is
+/// copied byte for byte. A signed message's signing key is gone, so it gets a new
+/// one: its public key replaces the old in the context (and so in the new EDKs),
+/// the old signature is verified while the body streams through, and a new
+/// signature over the new header and the same body is appended.
+extension EnvelopeClient {
+    public func rewrap(input: Int32, output: Int32, to newKeyring: any EnvelopeKeyring,
+                       progress: (@Sendable (UInt64) -> Void)? = nil) async throws -> MessageHeader {
+        let options = self.options
+        let (header, rest) = try await runBlocking("kms-envelope-header") { try Self.readHeader(input, limits: options.limits) }
+        guard header.suite.messageVersion == 2 else {
+            throw EnvelopeError(.invalidField(field: "message format version", reason: "is 1; rewrap writes version 2 only (decrypt and encrypt instead)"))
+        }
+        let dataKey = try await dataKey(for: header)
+        let keys = try MessageKeys.verified(header: header, dataKey: dataKey)
+
+        var context = header.context
+        let signingKey = header.suite.isSigned ? try P384SigningKey() : nil
+        if let signingKey {
+            context = context.removing(MessageContext.publicKeyName)
+                .adding(MessageContext.publicKeyName, Base64.encode(try signingKey.compressedPublicKey()))
+        }
+        let newKeys = try await newKeyring.wrap(dataKey: dataKey, context: context)
+        let body = try MessageHeader.serializeVersion2Body(
+            suite: header.suite, messageId: header.messageId, context: context, encryptedDataKeys: newKeys,
+            frameLength: header.frameLength, commitment: header.commitment)
+        let newHeaderBytes = body + (try keys.headerTag(body: body))
+        guard let (newHeader, _) = try HeaderParser.parse(newHeaderBytes, limits: options.limits, atEnd: true) else {
+            throw EnvelopeError(.truncated(field: "header"))
+        }
+        try await runBlocking("kms-envelope-rewrap") {
+            try newHeaderBytes.withUnsafeBytes { try writeAll(output, $0) }
+            if let signingKey {
+                try Self.copySignedBody(from: input, to: output, rest: rest, old: header, newHeader: newHeaderBytes,
+                                        signingKey: signingKey, progress: progress)
+            } else {
+                try rest.withUnsafeBytes { try writeAll(output, $0) }
+                try Self.copyRemainder(from: input, to: output, copied: UInt64(rest.count), progress: progress)
+            }
+        }
+        return newHeader
+    }
+
+    /// Copies the body, checking the old signature and writing a new footer.
+    private static func copySignedBody(from input: Int32, to output: Int32, rest: [UInt8], old: MessageHeader, newHeader: [UInt8],
+                                       signingKey: P384SigningKey, progress: (@Sendable (UInt64) -> Void)?) throws {
+        let oldDigest = try StreamingDigest(.sha384)
+        let newDigest = try StreamingDigest(.sha384)
+        try oldDigest.update(old.serialized)
+        try newDigest.update(newHeader)
+        var scanner = BodyScanner(frameLength: old.frameLength, signed: true)
+        var copied: UInt64 = 0
+        func take(_ bytes: UnsafeRawBufferPointer) throws {
+            let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(try scanner.scan(bytes))])
+            try oldDigest.update(body)
+            try newDigest.update(body)
+            try writeAll(output, body)
+            copied += UInt64(body.count)
+        }
+        try rest.withUnsafeBytes { try take($0) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try readSome(input, $0) }
+            if count == 0 { break }
+            try buffer.withUnsafeBytes { try take(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            progress?(copied)
+        }
+        let oldSignature = try scanner.finish()
+        guard let publicKey = try old.signaturePublicKey(),
+              try publicKey.isValidSignature(oldSignature, forDigest: try oldDigest.finalize())
+        else { throw EnvelopeError(.signatureInvalid) }
+        let signature = try signingKey.signature(forDigest: try newDigest.finalize())
+        var footer: [UInt8] = []
+        footer.appendU16(signature.count)
+        try (footer + signature).withUnsafeBytes { try writeAll(output, $0) }
+    }
+
+    /// Copies the rest of `input` to `output` through a 4 MiB buffer.
+    private static func copyRemainder(from input: Int32, to output: Int32, copied start: UInt64,
+                                      progress: (@Sendable (UInt64) -> Void)?) throws {
+        var copied = start
+        var buffer = [UInt8](repeating: 0, count: 4 << 20)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { try readSome(input, $0) }
+            if count == 0 { return }
+            try buffer.withUnsafeBytes { try writeAll(output, UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            copied += UInt64(count)
+            progress?(copied)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate mutating func appendU16(_ value: Int) {
+        append(UInt8(truncatingIfNeeded: value >> 8))
+        append(UInt8(truncatingIfNeeded: value))
+    }
+}

@@ -1,0 +1,105 @@
+import KeyCrypto
+
+/// The key service as a keyring, calling it exactly as the AWS Encryption SDK's
+/// KMS keyring calls AWS KMS (reference §7.1), so messages move between this
+/// library and the official tools.
+///
+/// Encrypt: GenerateDataKey (NumberOfBytes 32) on the first key, Encrypt of that
+/// data key under each further key; every call carries the message's full
+/// encryption context. Each EDK is (`aws-kms`, the ARN the service answered, blob).
+/// Decrypt: tries each `aws-kms` EDK in order (only those whose ARN is allowed,
+/// when a list is given), calling Decrypt with the EDK's ARN as `KeyId`; the
+/// answer counts only if it names that ARN and holds 32 bytes.
+public struct KMSKeyring: EnvelopeKeyring {
+    public let provider: any DataKeyProvider
+    /// Keys to wrap new data keys with (ids, ARNs or aliases); the first generates.
+    public let keyIds: [String]
+    /// When not empty, only EDKs of these key ARNs are tried on decrypt.
+    public let allowedKeyArns: Set<String>
+
+    public init(provider: any DataKeyProvider, keyIds: [String] = [], allowedKeyArns: [String] = []) {
+        self.provider = provider
+        self.keyIds = keyIds
+        self.allowedKeyArns = Set(allowedKeyArns)
+    }
+
+    public var cachePartition: String { "aws-kms:" + keyIds.joined(separator: "\u{0}") }
+
+    public func generateDataKey(suite: AlgorithmSuite, context: MessageContext) async throws -> (SecureBytes, [EncryptedDataKey]) {
+        guard let generator = keyIds.first else {
+            throw EnvelopeError(.noDecryptableDataKey("no key to encrypt with: give at least one key"))
+        }
+        let generated = try await provider.generateDataKey(keyId: generator, numberOfBytes: suite.dataKeyLength, context: context.dictionary)
+        guard let dataKey = generated.plaintext, dataKey.count == suite.dataKeyLength else {
+            throw ClientError.invalidResponse("GenerateDataKey returned no \(suite.dataKeyLength)-byte plaintext")
+        }
+        let first = try Self.encryptedDataKey(arn: generated.keyId, blob: generated.ciphertextBlob)
+        let others = try await wrap(dataKey: dataKey, context: context, keyIds: Array(keyIds.dropFirst()))
+        return (dataKey, [first] + others)
+    }
+
+    public func wrap(dataKey: SecureBytes, context: MessageContext) async throws -> [EncryptedDataKey] {
+        try await wrap(dataKey: dataKey, context: context, keyIds: keyIds)
+    }
+
+    private func wrap(dataKey: SecureBytes, context: MessageContext, keyIds: [String]) async throws -> [EncryptedDataKey] {
+        var keys: [EncryptedDataKey] = []
+        for keyId in keyIds {
+            let sealed = try await provider.encrypt(keyId: keyId, plaintext: dataKey, context: context.dictionary)
+            keys.append(try Self.encryptedDataKey(arn: sealed.keyId, blob: sealed.ciphertextBlob))
+        }
+        return keys
+    }
+
+    public func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes {
+        var failures: [any Error] = []
+        var tried = 0
+        for key in keys where key.providerId == EncryptedDataKey.kmsProviderId {
+            guard let arn = key.kmsKeyArn, Self.isKeyArn(arn) else { continue }
+            if !allowedKeyArns.isEmpty && !allowedKeyArns.contains(arn) { continue }
+            tried += 1
+            do {
+                let result = try await provider.decrypt(ciphertextBlob: key.ciphertext, context: context.dictionary, keyId: arn)
+                guard result.keyId == arn, result.plaintext.count == suite.dataKeyLength else {
+                    failures.append(ClientError.invalidResponse("Decrypt answered for another key or with a wrong-sized key"))
+                    continue
+                }
+                return result.plaintext
+            } catch {
+                failures.append(error)
+            }
+        }
+        throw Self.summarize(failures, tried: tried, restricted: !allowedKeyArns.isEmpty)
+    }
+
+    // MARK: Helpers
+
+    static func encryptedDataKey(arn: String, blob: [UInt8]) throws -> EncryptedDataKey {
+        guard isKeyArn(arn) else { throw ClientError.invalidResponse("the service answered a key id that is not a key ARN") }
+        return EncryptedDataKey(providerId: EncryptedDataKey.kmsProviderId, providerInfo: Array(arn.utf8), ciphertext: blob)
+    }
+
+    /// `arn:<partition>:kms:<region>:<account>:key/<id>`.
+    static func isKeyArn(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" && parts[2] == "kms" && parts[5].hasPrefix("key/") && parts[5].count > 4
+    }
+
+    /// One error for a failed decrypt: an unreachable service or a uniform denial
+    /// passes through (so the CLI exits 69 or 77); anything else is "no key opened".
+    static func summarize(_ failures: [any Error], tried: Int, restricted: Bool) -> any Error {
+        if tried == 0 {
+            return EnvelopeError(.noDecryptableDataKey(
+                restricted ? "the message has no aws-kms data key for the allowed keys" : "the message has no aws-kms data key"))
+        }
+        if let unreachable = failures.first(where: { if case ClientError.unreachable = $0 { true } else { false } }) {
+            return unreachable
+        }
+        let services = failures.compactMap { $0 as? ClientError }
+        if services.count == failures.count, let first = services.first, services.allSatisfy({ $0.code == first.code }) {
+            return first
+        }
+        let detail = failures.map { error in (error as? ClientError)?.code ?? "\(type(of: error))" }.joined(separator: ", ")
+        return EnvelopeError(.noDecryptableDataKey("\(tried) tried: \(detail)"))
+    }
+}

@@ -1,0 +1,35 @@
+import KeyCrypto
+
+/// Makes and recovers the data key of a message: wraps a new data key for every
+/// configured key (one EDK each) and unwraps one of a message's EDKs.
+public protocol EnvelopeKeyring: Sendable {
+    /// A new data key for `suite` and its EDKs, with `context` (the message's full
+    /// context) bound into every wrapping.
+    func generateDataKey(suite: AlgorithmSuite, context: MessageContext) async throws -> (SecureBytes, [EncryptedDataKey])
+    /// Wraps an existing data key for every configured key (used by rewrap).
+    func wrap(dataKey: SecureBytes, context: MessageContext) async throws -> [EncryptedDataKey]
+    /// The data key of a message, from the first EDK this keyring can open.
+    func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes
+    /// Names the configured keys, so a cache never mixes keyrings.
+    var cachePartition: String { get }
+}
+
+extension RawAESKeyring: EnvelopeKeyring {
+    public func generateDataKey(suite: AlgorithmSuite, context: MessageContext) async throws -> (SecureBytes, [EncryptedDataKey]) {
+        let dataKey = try SecureBytes.random(count: suite.dataKeyLength)
+        return (dataKey, [try wrap(dataKey, context: context)])
+    }
+
+    public func wrap(dataKey: SecureBytes, context: MessageContext) async throws -> [EncryptedDataKey] {
+        [try wrap(dataKey, context: context)]
+    }
+
+    public func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes {
+        guard let dataKey = try unwrap(keys, suite: suite, context: context) else {
+            throw EnvelopeError(.noDecryptableDataKey("no encrypted data key for raw AES key \(namespace)/\(name) opens"))
+        }
+        return dataKey
+    }
+
+    public var cachePartition: String { "raw-aes:\(namespace):\(name)" }
+}

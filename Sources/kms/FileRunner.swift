@@ -1,0 +1,128 @@
+import ArgumentParser
+import Client
+import Foundation
+import KeyCrypto
+
+/// Runs file jobs: opens each input, writes each output atomically (a temporary
+/// file renamed into place only on success), shows progress, and maps failures to
+/// messages and exit codes. Later files still run after one fails; the command
+/// exits with the first failure's code.
+enum FileRunner {
+    typealias Body = (FileJob, Int32, Int32, (@Sendable (UInt64) -> Void)?) async throws -> Void
+
+    /// - Parameter spoolStandardOutput: hold output for standard output in an
+    ///   unlinked temporary file until the job succeeds (so a terminal or pipe never
+    ///   receives unverified plaintext).
+    static func run(_ jobs: [FileJob], force: Bool, spoolStandardOutput: Bool = false, _ body: Body) async throws {
+        var firstFailure: Int32?
+        for job in jobs {
+            do {
+                try await run(job, force: force, spool: spoolStandardOutput, body)
+            } catch {
+                let code = exitCode(for: error)
+                Terminal.printError("kms: \(job.input == "-" ? "standard input" : job.input): \(error)")
+                if firstFailure == nil { firstFailure = code }
+            }
+        }
+        if let firstFailure { throw ExitCode(firstFailure) }
+    }
+
+    private static func run(_ job: FileJob, force: Bool, spool: Bool, _ body: Body) async throws {
+        let input = job.input == "-" ? 0 : open(job.input, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw FileIOError("open \(job.input)") }
+        defer { if input != 0 { close(input) } }
+        let bar = ProgressBar.make(label: (job.input as NSString).lastPathComponent, total: fileSize(job.input))
+        defer { bar?.finish() }
+        var progress: (@Sendable (UInt64) -> Void)?
+        if let bar { progress = { @Sendable done in bar.update(done) } }
+
+        if job.output == "-" {
+            guard spool else { return try await body(job, input, STDOUT_FILENO, progress) }
+            let spoolFile = try SpoolFile()
+            try await body(job, input, spoolFile.fd, progress)
+            try spoolFile.copy(to: 1)
+            return
+        }
+        var target = stat()
+        if stat(job.output, &target) == 0, target.st_mode & S_IFMT != S_IFREG, target.st_mode & S_IFMT != S_IFDIR {
+            // A device or pipe (/dev/null, a FIFO) cannot be replaced atomically: write to it.
+            let fd = open(job.output, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw FileIOError("open \(job.output)") }
+            defer { close(fd) }
+            return try await body(job, input, fd, progress)
+        }
+        let directory = (job.output as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var info = stat()
+        let mode = job.input != "-" && stat(job.input, &info) == 0 ? info.st_mode & 0o777 : 0o644
+        let output = try AtomicOutputFile(path: job.output, overwrite: force, mode: mode)
+        do {
+            try await body(job, input, output.fd, progress)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    /// The exit code for a failure (see `ExitCodes`).
+    static func exitCode(for error: any Error) -> Int32 {
+        switch error {
+        case let error as EnvelopeError:
+            switch error.category {
+            case .malformed, .unsupported, .integrity: return ExitCodes.integrity
+            case .keyUnavailable: return ExitCodes.accessDenied
+            case .invalidRequest: return ExitCodes.usage
+            }
+        case let error as ClientError:
+            switch error {
+            case .service(let status, let code, _, _):
+                if code == "AccessDenied" || code == "UnrecognizedClient" || code == "InvalidSignature" || status == 403 {
+                    return ExitCodes.accessDenied
+                }
+                if code == "InvalidCiphertext" || code == "IncorrectKey" { return ExitCodes.integrity }
+                return ExitCodes.failure
+            case .unreachable: return ExitCodes.unreachable
+            case .configuration: return ExitCodes.usage
+            case .invalidResponse: return ExitCodes.failure
+            }
+        case is AtomicOutputFileError: return ExitCodes.cannotCreate
+        case is FileIOError: return ExitCodes.ioError
+        case is CryptoError: return ExitCodes.failure
+        default: return ExitCodes.failure
+        }
+    }
+}
+
+/// An unlinked temporary file that holds standard output until it may be released.
+private final class SpoolFile {
+    let fd: Int32
+
+    init() throws {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array("\(directory)/kms-spool-XXXXXX".utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileIOError("create a spool file in \(directory)") }
+        unlink(String(cString: template))
+    }
+
+    deinit { close(fd) }
+
+    func copy(to output: Int32) throws {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileIOError("seek spool file") }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw FileIOError("read spool file") }
+            if count == 0 { return }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBytes { write(output, $0.baseAddress! + offset, count - offset) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw FileIOError("write standard output") }
+                offset += written
+            }
+        }
+    }
+}
