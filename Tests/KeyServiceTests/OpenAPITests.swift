@@ -19,6 +19,9 @@ import protocol KeyService.Operation
         #expect(info["version"] as? String == "1.0.0")
         let servers = try #require(doc["servers"] as? [[String: Any]])
         #expect(servers.first?["url"] as? String == "http://127.0.0.1:8720")
+        let description = try #require(info["description"] as? String)
+        #expect(description.contains("audit log") && description.contains("503 AuditUnavailable"), "audit guarantees")
+        #expect(description.contains("429 Throttled"), "rate limits")
     }
 
     @Test func everyRouteIsDocumentedWithItsSuccessStatus() throws {
@@ -30,8 +33,37 @@ import protocol KeyService.Operation
             let responses = try #require(operation["responses"] as? [String: Any])
             let hasSuccess = responses["\(route.status.code)"] != nil
             #expect(hasSuccess, "\(route.method.rawValue) \(route.path) lacks \(route.status.code)")
-            #expect(operation["operationId"] as? String == awsOperationName(route), "\(route.method.rawValue) \(route.path)")
+            #expect(operation["operationId"] as? String == operationId(route), "\(route.method.rawValue) \(route.path)")
         }
+    }
+
+    /// operationIds come from actions, except where several routes share one (the audit
+    /// routes reading the log): those are mapped to their operation type in `operationsByRoute`.
+    @Test func routesSharingAnActionAreMappedByOperationType() throws {
+        let routesByAction = Dictionary(grouping: RESTDoor.routes.filter { $0.action != nil }) { $0.action! }
+        for (action, routes) in routesByAction where routes.count > 1 {
+            for route in routes {
+                #expect(operationsByRoute[routeKey(route)] != nil,
+                        "\(routeKey(route)) shares \(action.rawValue) with other routes: add it to operationsByRoute")
+            }
+        }
+        for (key, entry) in operationsByRoute {
+            let route = try #require(RESTDoor.routes.first { routeKey($0) == key }, "\(key) is not served")
+            #expect(route.action == entry.action, "\(key) does not run \(entry.operationId) (\(entry.action.rawValue))")
+        }
+        let served = RESTDoor.routes.compactMap(operationId)
+        #expect(served.count == RESTDoor.routes.count && Set(served).count == served.count, "one operationId per route")
+
+        let doc = try openAPIDocument()
+        let paths = try #require(doc["paths"] as? [String: Any])
+        var documented: [String] = []
+        for item in paths.values {
+            let item = try #require(item as? [String: Any])
+            for (method, operation) in item where httpMethods.contains(method) {
+                documented.append(try #require((operation as? [String: Any])?["operationId"] as? String))
+            }
+        }
+        #expect(Set(documented).count == documented.count, "documented operationIds are unique")
     }
 
     @Test func documentHasNoPhantomRoutes() throws {
@@ -45,7 +77,7 @@ import protocol KeyService.Operation
                 documented.insert("\(method) \(path)")
             }
         }
-        let unauthenticated: Set = ["get /v1/health", "get /v1/openapi.json"]
+        let unauthenticated = Set(unauthenticatedRoutes.keys.map { "get \($0)" })
         #expect(documented.subtracting(unauthenticated) == served)
         #expect(unauthenticated.isSubset(of: documented))
     }
@@ -53,8 +85,8 @@ import protocol KeyService.Operation
     @Test func documentedInputsEqualAcceptedFields() throws {
         let doc = try openAPIDocument()
         let accepted = acceptedFields()
-        #expect(accepted.count == 50)
-        #expect(Set(accepted.keys) == Set(RESTDoor.routes.compactMap(awsOperationName)))
+        #expect(accepted.count == 54)
+        #expect(Set(accepted.keys) == Set(RESTDoor.routes.compactMap(operationId)))
         for route in RESTDoor.routes {
             let label = "\(route.method.rawValue) \(route.path)"
             let operation = try #require(documentedOperation(doc, path: route.path, method: route.method), "\(label)")
@@ -113,10 +145,14 @@ import protocol KeyService.Operation
         #expect(scheme["type"] as? String == "apiKey")
         #expect(scheme["in"] as? String == "header")
         #expect(scheme["name"] as? String == "Authorization")
-        for path in ["/v1/health", "/v1/openapi.json"] {
-            let operation = try #require(documentedOperation(doc, path: path, method: .get))
+        for (path, mediaType) in unauthenticatedRoutes {
+            let operation = try #require(documentedOperation(doc, path: path, method: .get), "\(path) is not documented")
             let override = try #require(operation["security"] as? [Any], "\(path) must override security")
             #expect(override.isEmpty, "\(path) must be unauthenticated")
+            let responses = try #require(operation["responses"] as? [String: Any])
+            let ok = try #require(resolve(responses["200"], in: doc), "\(path) lacks 200")
+            let content = try #require(ok["content"] as? [String: Any], "\(path)")
+            #expect(Set(content.keys) == [mediaType], "\(path) answers \(mediaType)")
         }
         for route in RESTDoor.routes {
             let operation = try #require(documentedOperation(doc, path: route.path, method: route.method))
@@ -142,7 +178,9 @@ import protocol KeyService.Operation
                     if let code = Int(status), code >= 400 {
                         let content = response["content"] as? [String: Any]
                         let schema = (content?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
-                        #expect(schema?["$ref"] as? String == "#/components/schemas/Error", "\(label): error schema")
+                        // Not ready is a status, not an error: the readiness body with false values.
+                        let expected = path == "/v1/ready" && status == "503" ? "Readiness" : "Error"
+                        #expect(schema?["$ref"] as? String == "#/components/schemas/\(expected)", "\(label): \(expected) schema")
                     }
                 }
             }
@@ -216,16 +254,52 @@ private func placeholders(in path: String) -> Set<String> {
     Set(path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) })
 }
 
-/// The AWS operation name (the documented operationId) of a route. ReEncrypt is
-/// authorized as kms:ReEncryptFrom (and kms:ReEncryptTo), so its action is named differently.
-private func awsOperationName(_ route: RESTRoute) -> String? {
+/// The routes `Application` serves without authentication (all GET), with the media type of their 200 response.
+private let unauthenticatedRoutes: [String: String] = [
+    "/v1/health": "application/json",
+    "/v1/openapi.json": "application/json",
+    "/v1/ready": "application/json",
+    "/metrics": "text/plain",
+    "/v1/audit/public-key": "application/x-pem-file",
+]
+
+private func routeKey(_ route: RESTRoute) -> String { "\(route.method.rawValue) \(route.path)" }
+
+/// A route's operation, taken from its Swift type: the name is the documented
+/// operationId, the input's CodingKeys the members it accepts.
+private struct RouteOperation {
+    let operationId: String
+    let action: Action
+    let fields: Set<String>
+    init<Op: Operation>(_ operation: Op.Type) {
+        operationId = String(describing: Op.self)
+        action = Op.action
+        // EmptyInput's only case is a placeholder, not a member.
+        fields = Set(Op.Input.CodingKeys.allCases.map(\.stringValue)).subtracting([EmptyInput.CodingKeys._none.stringValue])
+    }
+}
+
+/// Routes whose action does not name their operation: QueryAuditLog, GetAuditCheckpoint
+/// and VerifyAuditLog all run as audit:ReadAuditLog. Keyed by `routeKey`.
+private let operationsByRoute: [String: RouteOperation] = [
+    "GET /v1/audit/records": RouteOperation(QueryAuditLog.self),
+    "GET /v1/audit/checkpoint": RouteOperation(GetAuditCheckpoint.self),
+    "POST /v1/audit/verify": RouteOperation(VerifyAuditLog.self),
+    "POST /v1/audit/prune": RouteOperation(PruneAuditLog.self),
+]
+
+/// The documented operationId of a route: from `operationsByRoute`, else its action's
+/// AWS operation name. ReEncrypt is authorized as kms:ReEncryptFrom (and kms:ReEncryptTo),
+/// so its action is named differently.
+private func operationId(_ route: RESTRoute) -> String? {
+    if let entry = operationsByRoute[routeKey(route)] { return entry.operationId }
     guard let name = route.action?.operationName else { return nil }
     return name == Action.reEncryptFrom.operationName ? "ReEncrypt" : name
 }
 
-/// Every member each operation's input accepts, by AWS operation name.
+/// Every member each operation's input accepts, by operationId.
 private func acceptedFields() -> [String: Set<String>] {
-    [
+    let byAction: [String: Set<String>] = [
         "CreateKey": Set(CreateKey.Input.CodingKeys.allCases.map(\.stringValue)),
         "ListKeys": Set(ListKeys.Input.CodingKeys.allCases.map(\.stringValue)),
         "DescribeKey": Set(DescribeKey.Input.CodingKeys.allCases.map(\.stringValue)),
@@ -278,6 +352,8 @@ private func acceptedFields() -> [String: Set<String>] {
         "ListBindings": Set(ListBindings.Input.CodingKeys.allCases.map(\.stringValue)),
         "DeleteBinding": Set(DeleteBinding.Input.CodingKeys.allCases.map(\.stringValue)),
     ]
+    let byRoute = Dictionary(operationsByRoute.values.map { ($0.operationId, $0.fields) }) { a, _ in a }
+    return byAction.merging(byRoute) { a, _ in a }
 }
 
 /// One encoded output: `exact` when every optional member is set.
@@ -416,6 +492,33 @@ private func outputSamples() throws -> [OutputSample] {
     try add("ListBindings", ListBindings.Output(bindings: [binding]))
     try add("ListBindings", ListBindings.Output(bindings: []), exact: false)
     try addEmpty(DeleteBinding.self)
+
+    // The audit log. The exact record sets every optional member, to check the shape.
+    let checkpoint = AuditCheckpoint(
+        sequence: 42, chainHash: String(repeating: "ab", count: 32), time: now.microseconds, signature: "MEUCIQDx")
+    let fullRecord = AuditRecord(
+        sequence: 42, time: now.microseconds, requestId: keyId, principalId: keyId, principalName: "build-pipeline",
+        accessKeyId: "AKIAQ7XJ2M5N4B6C3DEF", sourceAddress: "10.0.0.7", userAgent: "aws-cli/2", api: API.rest.rawValue,
+        action: "Decrypt", keyId: keyId, keyVersion: 1, keyReference: "alias/test", encryptionContext: ["tenant": "acme"],
+        grantId: grantId, outcome: .denied, errorCode: "AccessDeniedException", reason: "no binding allows kms:Decrypt")
+    let bareRecord = AuditRecord(
+        sequence: 43, time: now.microseconds, requestId: keyId, api: API.rest.rawValue, action: "ReadAuditLog",
+        outcome: .error, errorCode: "MissingAuthenticationTokenException")
+    let hash = [UInt8](repeating: 0xab, count: 32)
+    let publicKey = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n"
+    try add("QueryAuditLog", QueryAuditLog.Output(
+        records: [AuditRecordView(fullRecord, hash: hash, partition: Partition())], nextSequence: 42, lastSequence: 43))
+    try add("QueryAuditLog", QueryAuditLog.Output(
+        records: [AuditRecordView(bareRecord, hash: hash, partition: Partition())], nextSequence: nil, lastSequence: 43),
+        exact: false)
+    try add("GetAuditCheckpoint", GetAuditCheckpoint.Output(checkpoint: checkpoint, publicKey: publicKey))
+    try add("GetAuditCheckpoint", GetAuditCheckpoint.Output(checkpoint: nil, publicKey: publicKey), exact: false)
+    try add("VerifyAuditLog", AuditVerification(
+        ok: false, recordsChecked: 41, checkpointsChecked: 1, firstSequence: 1, lastSequence: 41, firstBadSequence: 42,
+        problem: "record 42 does not match its hash"))
+    try add("VerifyAuditLog", AuditVerification(ok: true, recordsChecked: 0, checkpointsChecked: 0), exact: false)
+    try add("PruneAuditLog", PruneAuditLog.Output(deleted: 41, anchor: checkpoint))
+    try add("PruneAuditLog", PruneAuditLog.Output(deleted: 0, anchor: nil), exact: false)
     return samples
 }
 

@@ -1,10 +1,12 @@
 """Checks the OpenAPI document (JSON on stdin) against RESTDoor.routes and the operations' inputs.
 
-For every route: documented, with its success status; operationId = Action.operationName of the route's
-operation (ReEncrypt, whose action is kms:ReEncryptFrom, is documented as ReEncrypt); path parameters =
+For every route: documented, with its success status; operationId = the name of the route's Swift operation
+type, which is also its Action.operationName unless the action is shared (QueryAuditLog, GetAuditCheckpoint and
+VerifyAuditLog are all audit:ReadAuditLog) or named differently (ReEncrypt is kms:ReEncryptFrom); path parameters =
 the path template's placeholders = the route's path fields; query parameters = the route's query fields;
 path, query and body members together = the input's CodingKeys; body members never repeat path members;
-bodies refuse unknown members. No documented route is missing from RESTDoor.routes.
+bodies refuse unknown members. No documented route is missing from RESTDoor.routes except the unauthenticated
+routes registered in Application.swift, which must be documented with `security: []`.
 """
 import glob
 import json
@@ -27,7 +29,8 @@ def res(o):
 
 src = open(os.path.join(ROOT, "Sources/KeyService/HTTP/RESTDoor.swift")).read()
 table = re.search(r"static let routes: \[RESTRoute\] = \[\n(.*?)\n    \]\n", src, re.S).group(1)
-routes = re.findall(r'route\(\.(\w+), "([^"]+)", (\w+)\.self(.*?)\),\n', table + "\n", re.S)
+# A route ends at the `),` that is followed by the next route or the end of the table (routes span lines).
+routes = re.findall(r'route\(\.(\w+), "([^"]+)", (\w+)\.self(.*?)\),\n(?=\s*(?:route\(|$))', table + "\n", re.S)
 assert len(routes) == table.count("route(."), "could not parse every route"
 
 # Dictionary literals bound to names (keyPath, paging, principalPath, ...).
@@ -79,6 +82,9 @@ def operation_name(op):
     return "ReEncrypt" if name == "ReEncryptFrom" else name
 
 
+route_actions = [actions[op] for _, _, op, _ in routes]
+
+
 seen = set()
 for method, path, op, rest in routes:
     label = f"{method.upper()} {path}"
@@ -87,7 +93,9 @@ for method, path, op, rest in routes:
     seen.add((path, method))
     status = "201" if "status: .created" in rest else "200"
     assert status in o["responses"], (label, status)
-    assert o["operationId"] == operation_name(op), (label, o["operationId"], operation_name(op))
+    assert o["operationId"] == op, (label, o["operationId"], op)
+    if route_actions.count(actions[op]) == 1:
+        assert op == operation_name(op), (label, "operation type and action name differ", op, operation_name(op))
     assert "security" not in o, (label, "must use the global security")
     for code in ["400", "403", "413", "415", "500", "503"]:
         assert code in o["responses"], (label, code)
@@ -113,7 +121,16 @@ for method, path, op, rest in routes:
         assert not body & path_fields, (label, "path members in the body", body & path_fields)
         fields |= body
     assert fields == inputs[op], (label, sorted(fields), sorted(inputs[op]))
-extra = {(p, m) for p, v in doc["paths"].items() for m in v} - seen - {("/v1/health", "get"), ("/v1/openapi.json", "get")}
+app_src = open(os.path.join(ROOT, "Sources/KeyService/Server/Application.swift")).read()
+unauthenticated = {(p, m) for m, p in re.findall(r'router\.(get|post|put|patch|delete)\("([^"]+)"\)', app_src)}
+assert unauthenticated >= {("/v1/health", "get"), ("/v1/openapi.json", "get")}, unauthenticated
+for p, m in sorted(unauthenticated):
+    assert p in doc["paths"] and m in doc["paths"][p], f"{m.upper()} {p} is not documented"
+    assert doc["paths"][p][m].get("security") == [], (p, m, "must be documented with security: []")
+extra = {(p, m) for p, v in doc["paths"].items() for m in v} - seen - unauthenticated
 assert not extra, extra
-print(len(routes), "routes checked against document; no phantom routes; fields match CodingKeys; "
-      "operationIds match actions; parameters match path and query fields")
+ids = [o["operationId"] for v in doc["paths"].values() for o in v.values()]
+assert len(ids) == len(set(ids)), "operationIds are not unique"
+print(len(routes), "routes checked against document;", len(unauthenticated), "unauthenticated routes documented "
+      "with security []; no phantom routes; fields match CodingKeys; operationIds match operation types (and "
+      "unshared actions); parameters match path and query fields")

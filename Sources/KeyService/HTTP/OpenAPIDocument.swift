@@ -6,7 +6,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "kms — key management service",
         "version": "1.0.0",
-        "description": "The native REST API of a self-hosted key management service. Members are camelCase; binary values (plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with microseconds (e.g. 2026-11-29T04:41:27.123456Z). Request bodies are JSON objects (Content-Type application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and a member taken from the path or query must not be repeated in the body.\n\n**Authorization.** Every request but the two unauthenticated ones is signed with an access key of a principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` (ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access keys, roles and bindings, or `audit:ReadAuditLog`. A *role* is a named set of actions. A *binding* gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys with a tag — optionally only when the request's encryption context meets conditions; actions on no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its role's actions away and wins over everything else. A *grant* lets one principal use one key for some operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when no binding allows the request. The built-in roles cannot be changed: `admin` (every action), `key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), `decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The first start creates an administrator principal bound to `admin` on all keys, and any change that would leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take permissions away: a Deny statement of a key's policy that matches the action and the caller refuses the request whatever bindings or grants allow, while Allow statements grant nothing beyond roles, bindings and grants (so the default policy, which allows the account root `kms:*`, changes nothing). In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 AccessDenied without the reason. A key identifier that names no existing key is authorized as a request on no key, so a caller without rights on all keys gets 403 rather than 404 for it."
+        "description": "The native REST API of a self-hosted key management service. Members are camelCase; binary values (plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with microseconds (e.g. 2026-11-29T04:41:27.123456Z). Request bodies are JSON objects (Content-Type application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and a member taken from the path or query must not be repeated in the body.\n\n**Authorization.** Every request but those to the unauthenticated service endpoints (/v1/health, /v1/ready, /metrics, /v1/openapi.json and /v1/audit/public-key) is signed with an access key of a principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` (ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access keys, roles and bindings, or `audit:ReadAuditLog`. A *role* is a named set of actions. A *binding* gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys with a tag — optionally only when the request's encryption context meets conditions; actions on no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its role's actions away and wins over everything else. A *grant* lets one principal use one key for some operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when no binding allows the request. The built-in roles cannot be changed: `admin` (every action), `key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), `decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The first start creates an administrator principal bound to `admin` on all keys, and any change that would leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take permissions away: a Deny statement of a key's policy that matches the action and the caller refuses the request whatever bindings or grants allow, while Allow statements grant nothing beyond roles, bindings and grants (so the default policy, which allows the account root `kms:*`, changes nothing). In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 AccessDenied without the reason. A key identifier that names no existing key is authorized as a request on no key, so a caller without rights on all keys gets 403 rather than 404 for it.\n\n**Audit.** Every request to an authenticated endpoint — allowed, denied or failed, even one whose signature does not verify — is recorded in the audit log, durably, before its response is sent. The records form a hash chain with signed checkpoints (see the Audit operations). A 503 AuditUnavailable means the audit log cannot be written: the request's result is withheld, and the service refuses every authenticated request until the log can be written again. When the server is configured with a per-principal rate limit, a principal that exceeds it gets 429 Throttled (also recorded)."
       },
       "servers": [
         {
@@ -58,6 +58,10 @@ enum OpenAPIDocument {
         {
           "name": "Bindings",
           "description": "Roles given to principals on scopes of keys."
+        },
+        {
+          "name": "Audit",
+          "description": "The tamper-evident audit log: records, signed checkpoints, verification."
         },
         {
           "name": "Service",
@@ -121,6 +125,137 @@ enum OpenAPIDocument {
                     "schema": {
                       "type": "object"
                     }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/ready": {
+          "get": {
+            "operationId": "GetReadiness",
+            "tags": [
+              "Service"
+            ],
+            "summary": "Readiness check",
+            "description": "Unauthenticated. Whether the server can serve requests: the key store can be written and the audit log takes records. Unlike /v1/health, it answers 503 while either cannot; the body is the same either way.",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "Ready.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Readiness"
+                    },
+                    "examples": {
+                      "ready": {
+                        "value": {
+                          "ready": true,
+                          "store": true,
+                          "audit": true
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "503": {
+                "description": "Not ready: the store or the audit log cannot be written (authenticated requests get 503 AuditUnavailable meanwhile). Not an error body.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Readiness"
+                    },
+                    "examples": {
+                      "auditUnavailable": {
+                        "value": {
+                          "ready": false,
+                          "store": true,
+                          "audit": false
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/metrics": {
+          "get": {
+            "operationId": "GetMetrics",
+            "tags": [
+              "Service"
+            ],
+            "summary": "Prometheus metrics",
+            "description": "Unauthenticated. Metrics in the Prometheus text exposition format (`Content-Type: text/plain; version=0.0.4`): `kms_requests_total{action,outcome}`, `kms_request_duration_seconds{action}` (a histogram), `kms_audit_queue_depth`, `kms_audit_healthy`, `kms_audit_last_sequence`, `kms_key_material_cache_total{result}`, `kms_keys{state}` and `kms_throttled_total`. Note the path: `/metrics`, not under `/v1`.",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "The metrics.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "text/plain": {
+                    "schema": {
+                      "type": "string"
+                    },
+                    "example": "# TYPE kms_audit_healthy gauge\nkms_audit_healthy 1\n"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "/v1/audit/public-key": {
+          "get": {
+            "operationId": "GetAuditPublicKey",
+            "tags": [
+              "Service"
+            ],
+            "summary": "The audit signing public key",
+            "description": "Unauthenticated. The ECDSA P-256 public key (PEM, SubjectPublicKeyInfo) that verifies the audit log's checkpoint signatures, also stored as `audit-public.pem` in the data directory.",
+            "security": [],
+            "responses": {
+              "200": {
+                "description": "The public key.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/x-pem-file": {
+                    "schema": {
+                      "type": "string"
+                    },
+                    "example": "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n-----END PUBLIC KEY-----\n"
                   }
                 }
               }
@@ -3488,6 +3623,347 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/v1/audit/records": {
+          "get": {
+            "operationId": "QueryAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Query audit records",
+            "description": "Records matching every filter given, oldest first, one page at a time by sequence number: pass `nextSequence` as `afterSequence` for the next page. With `wait`, a long poll: when no record matches yet, the request waits up to `wait` seconds for one (so `afterSequence` set to the last sequence seen, plus `wait`, follows the log as it grows); it answers with an empty page if none arrives. Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.",
+            "parameters": [
+              {
+                "name": "from",
+                "in": "query",
+                "required": false,
+                "description": "Only records at or after this time: RFC 3339 (`2026-11-29T04:00:00Z`, optional fraction) or epoch seconds.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "examples": [
+                    "2026-11-29T04:00:00Z",
+                    "1795924800"
+                  ]
+                }
+              },
+              {
+                "name": "to",
+                "in": "query",
+                "required": false,
+                "description": "Only records before this time (exclusive): RFC 3339 or epoch seconds.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "examples": [
+                    "2026-11-29T04:00:00Z",
+                    "1795924800"
+                  ]
+                }
+              },
+              {
+                "name": "principal",
+                "in": "query",
+                "required": false,
+                "description": "Only this principal's records: its name or principal id (not its ARN).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "examples": [
+                    "build-pipeline"
+                  ]
+                }
+              },
+              {
+                "name": "action",
+                "in": "query",
+                "required": false,
+                "description": "Only records of this operation, as records name it (e.g. `Decrypt`).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "examples": [
+                    "Decrypt"
+                  ]
+                }
+              },
+              {
+                "name": "keyId",
+                "in": "query",
+                "required": false,
+                "description": "Only records of this key: its key id (not an ARN or alias).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1,
+                  "examples": [
+                    "1234abcd-12ab-34cd-56ef-1234567890ab"
+                  ]
+                }
+              },
+              {
+                "name": "outcome",
+                "in": "query",
+                "required": false,
+                "description": "Only records with this outcome.",
+                "schema": {
+                  "type": "string",
+                  "enum": [
+                    "allowed",
+                    "denied",
+                    "error"
+                  ]
+                }
+              },
+              {
+                "name": "afterSequence",
+                "in": "query",
+                "required": false,
+                "description": "Only records with a greater sequence number.",
+                "schema": {
+                  "type": "integer",
+                  "format": "int64"
+                }
+              },
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–1000, default 100).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              {
+                "name": "wait",
+                "in": "query",
+                "required": false,
+                "description": "Seconds to wait for a matching record when there is none yet (0–60, default 0).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 60,
+                  "default": 0
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "One page of records.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/QueryAuditLogResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/checkpoint": {
+          "get": {
+            "operationId": "GetAuditCheckpoint",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Get a signed checkpoint",
+            "description": "Signs a checkpoint of the records not yet covered by one, then returns the newest checkpoint with the public key that verifies it. Keep it somewhere else as an anchor for VerifyAuditLog: it proves later that the log was not truncated. Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.",
+            "responses": {
+              "200": {
+                "description": "The checkpoint and the public key.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GetAuditCheckpointResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/verify": {
+          "post": {
+            "operationId": "VerifyAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Verify the audit log",
+            "description": "Checks the whole log now: every record's hash against the chain, the sequence for gaps, and every checkpoint's signature and chain hash; given an anchor, also that the log still reaches it. The body may be omitted. Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.",
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/VerifyAuditLogRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The result; `ok` is false if anything is wrong.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/AuditVerification"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/prune": {
+          "post": {
+            "operationId": "PruneAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Prune the audit log",
+            "description": "Deletes the records up to the newest signed checkpoint below `beforeSequence` (export them first). That checkpoint becomes the anchor the remaining chain is verified from, so the log stays verifiable. Needs audit:PruneAuditLog (the `admin` role), which only all-keys bindings allow.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PruneAuditLogRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "What was deleted.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/PruneAuditLogResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
         }
       },
       "components": {
@@ -3773,7 +4249,7 @@ enum OpenAPIDocument {
             }
           },
           "Throttled": {
-            "description": "Throttled: too many requests; retry with backoff.",
+            "description": "Throttled: the server is configured with a per-principal rate limit (none by default) and the caller's principal has exceeded it; retry with backoff.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -3809,7 +4285,7 @@ enum OpenAPIDocument {
             }
           },
           "ServiceUnavailable": {
-            "description": "DependencyTimeout or AuditUnavailable: the key store or audit log is unavailable; the request was not applied. Safe to retry.",
+            "description": "DependencyTimeout: the key store is unavailable; the request was not applied. AuditUnavailable: the audit log cannot be written, so the request's audit record could not be; the service refuses every authenticated request until it can (it recovers by itself; see GET /v1/ready). If the audit write failed after the operation ran, its result (key material included) is withheld but a change it made may have taken effect. Retry with backoff; check before repeating a change.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -5858,6 +6334,347 @@ enum OpenAPIDocument {
                 "enum": [
                   "ok"
                 ]
+              }
+            }
+          },
+          "Readiness": {
+            "type": "object",
+            "required": [
+              "ready",
+              "store",
+              "audit"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "ready": {
+                "type": "boolean",
+                "description": "True exactly when both `store` and `audit` are true."
+              },
+              "store": {
+                "type": "boolean",
+                "description": "Whether the key store can be written."
+              },
+              "audit": {
+                "type": "boolean",
+                "description": "Whether the audit log takes records. While it is false every authenticated request is refused with 503 AuditUnavailable."
+              }
+            }
+          },
+          "AuditRecord": {
+            "type": "object",
+            "description": "One request as the audit log recorded it. Records never contain plaintext, data keys, key material, secrets, ciphertext blobs or request signatures. Optional members are absent when they do not apply.",
+            "required": [
+              "sequence",
+              "time",
+              "requestId",
+              "api",
+              "action",
+              "outcome",
+              "hash"
+            ],
+            "properties": {
+              "sequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "The record's position in the log: 1, 2, 3, … without gaps."
+              },
+              "time": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the request was recorded. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "requestId": {
+                "type": "string",
+                "description": "The request's id, as sent in its `x-request-id` header."
+              },
+              "principalId": {
+                "type": "string",
+                "description": "The caller's principal id; absent when the request was not authenticated."
+              },
+              "principalName": {
+                "type": "string",
+                "description": "The caller's principal name.",
+                "examples": [
+                  "build-pipeline"
+                ]
+              },
+              "accessKeyId": {
+                "type": "string",
+                "description": "The access key that signed the request.",
+                "examples": [
+                  "AKIAQ7XJ2M5N4B6C3DEF"
+                ]
+              },
+              "sourceAddress": {
+                "type": "string",
+                "description": "The client's IP address.",
+                "examples": [
+                  "10.0.0.7"
+                ]
+              },
+              "userAgent": {
+                "type": "string",
+                "maxLength": 512,
+                "description": "The `User-Agent` header, cut to 512 characters."
+              },
+              "api": {
+                "type": "string",
+                "enum": [
+                  "REST",
+                  "AWS"
+                ],
+                "description": "The front door: this REST API or the AWS KMS JSON protocol."
+              },
+              "action": {
+                "type": "string",
+                "description": "The operation that ran (e.g. `GenerateDataKey`, `QueryAuditLog`); for a request refused before its operation was decoded, the route's action (e.g. `ReadAuditLog`) or the AWS operation asked for.",
+                "examples": [
+                  "GenerateDataKey"
+                ]
+              },
+              "keyId": {
+                "type": "string",
+                "description": "The id of the key the request resolved to.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "keyArn": {
+                "type": "string",
+                "description": "The ARN of `keyId`.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "keyVersion": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The version of the key material used."
+              },
+              "keyReference": {
+                "type": "string",
+                "description": "The key as the request named it: a key id, key ARN, alias name or alias ARN.",
+                "examples": [
+                  "alias/my-key"
+                ]
+              },
+              "encryptionContext": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                },
+                "description": "The request's encryption context (it is not secret).",
+                "examples": [
+                  {
+                    "tenant": "acme"
+                  }
+                ]
+              },
+              "grantId": {
+                "type": "string",
+                "description": "The grant the request named or that allowed it."
+              },
+              "outcome": {
+                "type": "string",
+                "enum": [
+                  "allowed",
+                  "denied",
+                  "error"
+                ],
+                "description": "`allowed`: the request succeeded; `denied`: 403 AccessDenied; `error`: any other failure."
+              },
+              "errorCode": {
+                "type": "string",
+                "description": "For outcome `error` or `denied`: the error as its AWS exception name.",
+                "examples": [
+                  "NotFoundException",
+                  "AccessDeniedException"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "For denials: the binding, condition or key policy statement that refused it."
+              },
+              "hash": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "The chain hash after this record, lowercase hex: SHA-256 of the previous record's chain hash (32 zero bytes before the first record) followed by this record's canonical bytes."
+              }
+            }
+          },
+          "QueryAuditLogResponse": {
+            "type": "object",
+            "required": [
+              "records",
+              "lastSequence"
+            ],
+            "properties": {
+              "records": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/AuditRecord"
+                },
+                "description": "Oldest first."
+              },
+              "nextSequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "Present when the page is full (`limit` records): pass it as `afterSequence` to get the next page."
+              },
+              "lastSequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "The newest sequence number in the whole log, whatever the filters (0 if it is empty)."
+              }
+            }
+          },
+          "AuditCheckpoint": {
+            "type": "object",
+            "description": "A signed checkpoint: the chain hash at a sequence number, signed with the audit signing key. Saved somewhere else, it is an anchor: VerifyAuditLog then also proves that the log still reaches it.",
+            "required": [
+              "sequence",
+              "chainHash",
+              "time",
+              "signature"
+            ],
+            "properties": {
+              "sequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "The last record the checkpoint covers."
+              },
+              "chainHash": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "The chain hash after that record, lowercase hex."
+              },
+              "time": {
+                "type": "integer",
+                "format": "int64",
+                "description": "When the checkpoint was signed, in microseconds since the Unix epoch: an integer, unlike the RFC 3339 dates elsewhere.",
+                "examples": [
+                  1795926087123456
+                ]
+              },
+              "signature": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "Standard base64 of a DER-encoded ECDSA P-256 signature over the SHA-256 of the UTF-8 string `kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>` (sequence and time in decimal, the hash in lowercase hex). Verify it with the key served at GET /v1/audit/public-key."
+              }
+            }
+          },
+          "GetAuditCheckpointResponse": {
+            "type": "object",
+            "required": [
+              "publicKey"
+            ],
+            "properties": {
+              "checkpoint": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "The newest checkpoint, covering every record written before this request; absent while the log is empty."
+              },
+              "publicKey": {
+                "type": "string",
+                "description": "The audit signing public key (PEM, SubjectPublicKeyInfo), the same as GET /v1/audit/public-key.",
+                "examples": [
+                  "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n-----END PUBLIC KEY-----\n"
+                ]
+              }
+            }
+          },
+          "VerifyAuditLogRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "anchor": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "A checkpoint saved earlier (from GetAuditCheckpoint or PruneAuditLog). If given, its signature must be valid for this log's key, and the log must still reach its sequence with the same chain hash."
+              }
+            }
+          },
+          "AuditVerification": {
+            "type": "object",
+            "description": "The result of checking the audit log; a failed check is still a 200 response, with `ok` false.",
+            "required": [
+              "ok",
+              "recordsChecked",
+              "checkpointsChecked"
+            ],
+            "properties": {
+              "ok": {
+                "type": "boolean",
+                "description": "True when nothing is wrong."
+              },
+              "recordsChecked": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Records whose hash was checked."
+              },
+              "checkpointsChecked": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Checkpoints whose chain hash was matched against a record."
+              },
+              "firstSequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "The first record checked; absent if none was."
+              },
+              "lastSequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "The last record checked; absent if none was."
+              },
+              "firstBadSequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "When `ok` is false: the first sequence number at which something is wrong."
+              },
+              "problem": {
+                "type": "string",
+                "description": "When `ok` is false: what is wrong — an edited record (its hash), a deleted one (a gap), records out of order, a forged checkpoint (its signature), records removed from the end, or a tail truncated before the anchor."
+              }
+            }
+          },
+          "PruneAuditLogRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "beforeSequence"
+            ],
+            "properties": {
+              "beforeSequence": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "description": "Delete the records up to and including the newest checkpoint whose sequence is below this one."
+              }
+            }
+          },
+          "PruneAuditLogResponse": {
+            "type": "object",
+            "required": [
+              "deleted"
+            ],
+            "properties": {
+              "deleted": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The number of records deleted."
+              },
+              "anchor": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "The checkpoint the remaining chain is now verified from; absent when no checkpoint lies below `beforeSequence` (then nothing was deleted)."
               }
             }
           }
