@@ -9,5 +9,7 @@ struct Kms: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, KeysCommand.self, AliasesCommand.self,
             EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
+            PrincipalsCommand.self, RolesCommand.self, BindCommand.self, UnbindCommand.self, BindingsCommand.self,
+            GrantsCommand.self,
         ])
 }
