@@ -7,11 +7,11 @@ struct BindCommand: AsyncParsableCommand {
         commandName: "bind",
         abstract: "Give a principal a role on a scope (--all-keys, --key, --alias-prefix or --tag), optionally under conditions.",
         discussion: """
-            Conditions apply to the request's encryption context and must all hold:
-              --condition env=prod           the context has env with exactly the value prod
-              --condition-present tenant     the context has a tenant entry
-              --condition-match app=web-*    the context's app value matches the glob (* any run, ? one character)
-            --deny takes the role's actions away instead, winning over every allow.
+            Conditions test the request's encryption context; all must hold.
+              --condition env=prod         env is exactly prod
+              --condition-present tenant   tenant is present
+              --condition-match app=web-*  app matches the glob (* any run, ? one char)
+            --deny takes the role's actions away instead and wins over every allow.
             """)
     @OptionGroup var options: ClientOptions
     @Argument(help: "Principal name or ARN.") var principal: String

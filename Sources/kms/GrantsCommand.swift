@@ -108,10 +108,11 @@ private func shortPrincipal(_ arn: String) -> String {
 }
 
 extension GrantConstraint {
+    /// `equals k=v,…` or `subset k=v,…`.
     var summary: String {
         let (label, pairs) = switch self {
-        case .contextEquals(let pairs): ("context=", pairs)
-        case .contextSubset(let pairs): ("context⊇", pairs)
+        case .contextEquals(let pairs): ("equals ", pairs)
+        case .contextSubset(let pairs): ("subset ", pairs)
         }
         return label + pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
