@@ -87,6 +87,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ClientTests",
+            dependencies: ["Client"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "KeyServiceTests",
             dependencies: [
                 "KeyService",

@@ -9,6 +9,7 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [
             Create.self, List.self, Describe.self, UpdateDescription.self, Enable.self, Disable.self, Rotate.self,
             Rotation.self, Rotations.self, ScheduleDeletion.self, CancelDeletion.self, TagKey.self, UntagKey.self, Tags.self,
+            KeyPolicyCommand.self,
         ])
 
     struct Create: AsyncParsableCommand {

@@ -10,5 +10,7 @@ struct Kms: AsyncParsableCommand {
             ServerCommand.self, KeysCommand.self, AliasesCommand.self, AuditCommand.self,
             EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
             EncryptCommand.self, DecryptCommand.self, InspectCommand.self, RewrapCommand.self,
+            PrincipalsCommand.self, RolesCommand.self, BindCommand.self, UnbindCommand.self, BindingsCommand.self,
+            GrantsCommand.self,
         ])
 }
