@@ -6,28 +6,41 @@ official CLI through the service's AWS KMS JSON protocol door
 
   KMS_ENDPOINT           e.g. http://127.0.0.1:8720
   KMS_CREDENTIALS_FILE   AWS shared-credentials file ([default] access key and secret)
-  KMS_KEY_ARN            a key ARN of that service
-  KMS_KEY_ARN_2          optional: a second key ARN (two-wrapping-key cases)
   KMS_BIN                path of the kms binary
-  aws-encryption-cli     on PATH (pip install aws-encryption-sdk-cli)
+  aws-encryption-cli     beside the Python running the tests (scripts/setup.sh installs it)
+
+The two wrapping keys are created on the service by the test itself.
 
 Run: pytest -q Tests/Interop/test_envelope_interop.py
 """
 import configparser
+import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
-ENV_NAMES = ["KMS_ENDPOINT", "KMS_CREDENTIALS_FILE", "KMS_KEY_ARN", "KMS_BIN"]
+ENV_NAMES = ["KMS_ENDPOINT", "KMS_CREDENTIALS_FILE", "KMS_BIN"]
 MISSING = [name for name in ENV_NAMES if not os.environ.get(name)]
-ESDK_CLI = shutil.which("aws-encryption-cli")
+ESDK_CLI = shutil.which("aws-encryption-cli", path=os.path.dirname(sys.executable)) or shutil.which("aws-encryption-cli")
 
-pytestmark = [
-    pytest.mark.skipif(bool(MISSING), reason="set " + ", ".join(MISSING)),
-    pytest.mark.skipif(ESDK_CLI is None, reason="aws-encryption-cli is not installed"),
-]
+if MISSING:
+    raise RuntimeError("set " + ", ".join(MISSING) + " (scripts/test.sh does)")
+if ESDK_CLI is None:
+    raise RuntimeError("aws-encryption-cli is not installed (scripts/setup.sh installs it)")
+
+_KEYS = {}
+
+
+def _make_key(name):
+    if name not in _KEYS:
+        out = subprocess.run([os.environ["KMS_BIN"], "keys", "create", "--description", "envelope interop " + name,
+                              "--output", "json"], env=dict(os.environ), capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        _KEYS[name] = json.loads(out.stdout)["keyMetadata"]["arn"]
+    return _KEYS[name]
 
 # The official CLI's --algorithm names of the two suites we write.
 SUITES = {
@@ -39,14 +52,11 @@ SIZE = 10 * 1024 * 1024
 
 
 def key_arn():
-    return os.environ["KMS_KEY_ARN"]
+    return _make_key("first")
 
 
 def second_key_arn():
-    arn = os.environ.get("KMS_KEY_ARN_2")
-    if not arn:
-        pytest.skip("set KMS_KEY_ARN_2 for the two-key cases")
-    return arn
+    return _make_key("second")
 
 
 def official_env():
@@ -176,5 +186,7 @@ def test_wrong_expected_context_fails_both_ways(tmp_path, plaintext):
     assert not (tmp_path / "a.out").exists()
 
     result = official_decrypt(str(ours), str(tmp_path / "b.out"), {"project": "api"}, key_arn(), expect_ok=False)
-    assert result.returncode != 0
-    assert not (tmp_path / "b.out").exists() or (tmp_path / "b.out").stat().st_size == 0
+    # aws-encryption-cli 4.3 reports a failed operation in its log and deletes the
+    # output, but still exits 0: the absent output and the message are the signal.
+    assert "Operation failed" in result.stderr or result.returncode != 0
+    assert not (tmp_path / "b.out").exists()

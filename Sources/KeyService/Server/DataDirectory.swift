@@ -49,6 +49,10 @@ public final class DataDirectory: Sendable {
     /// Creates the directory if needed and takes its lock.
     public init(path: String) throws {
         self.path = path
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
+            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        }
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw ConfigurationError("cannot create data directory \(path): \(String(cString: strerror(errno)))")
         }
