@@ -21,6 +21,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "12-digit account id in ARNs (env KMS_ACCOUNT; default 000000000000).")
     var account: String?
 
+    @Option(help: "PEM certificate chain: serve HTTPS (HTTP/1.1 and HTTP/2) (env KMS_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of the certificate (env KMS_TLS_KEY).")
+    var tlsKey: String?
+
+    @Option(help: "PEM CA bundle: require client certificates it issued (mTLS) (env KMS_TLS_CLIENT_CA).")
+    var tlsClientCa: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env KMS_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -60,6 +69,15 @@ struct ServerCommand: AsyncParsableCommand {
                 guard seconds > 0 else { throw ConfigurationError("--audit-checkpoint-seconds must be positive") }
                 configuration.auditCheckpointInterval = .seconds(seconds)
             }
+            let cert = tlsCert ?? environment["KMS_TLS_CERT"], key = tlsKey ?? environment["KMS_TLS_KEY"]
+            switch (cert, key) {
+            case (let cert?, let key?):
+                configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key, clientCAPath: tlsClientCa ?? environment["KMS_TLS_CLIENT_CA"])
+            case (nil, nil):
+                guard tlsClientCa ?? environment["KMS_TLS_CLIENT_CA"] == nil else { throw ConfigurationError("--tls-client-ca needs --tls-cert and --tls-key") }
+            default:
+                throw ConfigurationError("--tls-cert and --tls-key go together")
+            }
             if let limit = rateLimit ?? environment["KMS_RATE_LIMIT"] {
                 let parts = limit.split(separator: "/").map { Double($0) }
                 guard (1...2).contains(parts.count), let rate = parts[0], rate > 0, parts.count == 1 || (parts[1] ?? 0) >= 1 else {
@@ -98,7 +116,8 @@ struct ServerCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         let server: KeyServer
-        let listening = "kms listening on http://\(configuration.host):\(configuration.port) (data in \(dataDirectory))"
+        let scheme = configuration.tls == nil ? "http" : "https"
+        let listening = "kms listening on \(scheme)://\(configuration.host):\(configuration.port) (data in \(dataDirectory))"
         do {
             server = try await buildApplication(configuration: configuration, logger: logger) { _ in
                 Terminal.printLine(listening)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import AsyncHTTPClient
+import NIOSSL
 import Client
 import Foundation
 import KeyCrypto
@@ -52,6 +54,9 @@ struct ClientOptions: ParsableArguments {
 
 /// How to reach and sign in to the service (for commands whose `--output` is a path).
 struct ConnectionOptions: ParsableArguments {
+    @Option(help: "PEM CA bundle to trust for an https endpoint (env KMS_CA_FILE; default: the system's).")
+    var caFile: String?
+
     @Option(help: "Service endpoint (env KMS_ENDPOINT; default http://127.0.0.1:8720).")
     var endpoint: String?
 
@@ -87,6 +92,9 @@ struct ConnectionOptions: ParsableArguments {
         }
         let region = self.region ?? environment["KMS_REGION"] ?? fileRegion ?? "us-east-1"
         do {
+            if let ca = caFile ?? environment["KMS_CA_FILE"] {
+                return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region, httpClient: HTTPClients.trusting(ca))
+            }
             return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region)
         } catch {
             throw ValidationError("\(error)")
@@ -184,4 +192,19 @@ func readInput(_ path: String) throws -> [UInt8] {
     if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
     guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
     return Array(data)
+}
+
+/// HTTP clients for endpoints whose certificate a private CA issued. One per CA
+/// file, kept for the life of the process.
+enum HTTPClients {
+    nonisolated(unsafe) private static var clients: [String: HTTPClient] = [:]
+
+    static func trusting(_ caFile: String) throws -> HTTPClient {
+        if let client = clients[caFile] { return client }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(caFile)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+        clients[caFile] = client
+        return client
+    }
 }

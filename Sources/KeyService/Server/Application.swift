@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
+import HummingbirdTLS
+import NIOSSL
 import HTTPTypes
 import KeyCrypto
 import Logging
@@ -94,6 +97,7 @@ public func buildApplication(
 
     let application = Application(
         router: router,
+        server: try serverBuilder(configuration.tls),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kms"),
         services: [
             MaintenanceService(service: service, interval: configuration.maintenanceInterval),
@@ -120,5 +124,26 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
             let message = code == .routeNotFound ? "No route for \(request.method.rawValue) \(sanitizedForMessage(request.uri.path))." : "The request could not be served."
             return RESTDoor.errorResponse(KMSError(code, message), requestId: FrontDoor.newRequestId())
         }
+    }
+}
+
+/// Plain HTTP/1.1, or TLS (1.2 and up) with HTTP/1.1 and HTTP/2 chosen by ALPN,
+/// optionally requiring client certificates from a given CA (mTLS).
+func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder {
+    guard let tls else { return .http1() }
+    do {
+        let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        if let ca = tls.clientCAPath {
+            configuration.trustRoots = .file(ca)
+            configuration.certificateVerification = .noHostnameVerification
+        }
+        return try .http2Upgrade(tlsConfiguration: configuration)
+    } catch let error as ConfigurationError {
+        throw error
+    } catch {
+        throw ConfigurationError("cannot load the TLS certificate or key: \(error)")
     }
 }

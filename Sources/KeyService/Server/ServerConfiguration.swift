@@ -7,9 +7,23 @@ public struct ServerConfiguration: Sendable {
         case memory
     }
 
+    /// TLS served by the process (HTTP/1.1 and HTTP/2 by ALPN); nil for plain HTTP.
+    public struct TLS: Sendable {
+        public var certificateChainPath: String
+        public var privateKeyPath: String
+        /// If set, clients must present a certificate issued by one of these CAs (mTLS).
+        public var clientCAPath: String?
+        public init(certificateChainPath: String, privateKeyPath: String, clientCAPath: String? = nil) {
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
+            self.clientCAPath = clientCAPath
+        }
+    }
+
     public var host: String = "127.0.0.1"
     public var port: Int = 8720
     public var storage: Storage = .dataDirectory("./kms-data")
+    public var tls: TLS?
     public var partition: Partition = Partition()
     public var maintenanceInterval: Duration = .seconds(60)
     /// A signed audit checkpoint at least every this many records…
