@@ -9,6 +9,12 @@ import Logging
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "server", abstract: "Run the key service.")
 
+    @Option(help: "Configuration file (TOML; env KMS_CONFIG). Flags and environment variables override it.")
+    var config: String?
+
+    @Option(help: "Log format: text or json (env KMS_LOG_FORMAT; default text).")
+    var logFormat: String?
+
     @Option(help: "Address to listen on, host:port (env KMS_LISTEN; default 127.0.0.1:8720).")
     var listen: String?
 
@@ -53,54 +59,82 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = ServerConfiguration()
-        let dataDirectory = dataDir ?? environment["KMS_DATA_DIR"] ?? "./kms-data"
-        configuration.storage = .dataDirectory(dataDirectory)
+        let file: ConfigFile?
         do {
-            try configuration.setListen(listen ?? environment["KMS_LISTEN"] ?? "127.0.0.1:8720")
+            file = try (config ?? environment["KMS_CONFIG"]).map { try ConfigFile(path: $0) }
+        } catch let error as ConfigFileError {
+            throw ValidationError(error.description)
+        }
+        /// A flag, else its environment variable, else the file's setting.
+        func setting(_ flag: String?, _ variable: String, _ key: String) -> String? {
+            flag ?? environment[variable] ?? file?.string(key)
+        }
+        func number(_ flag: Int?, _ variable: String, _ key: String) throws -> Int? {
+            if let flag { return flag }
+            if let text = environment[variable] {
+                guard let value = Int(text) else { throw ConfigurationError("\(variable) must be a number") }
+                return value
+            }
+            return file?.integer(key)
+        }
+
+        var configuration = ServerConfiguration()
+        let dataDirectory = setting(dataDir, "KMS_DATA_DIR", "data_dir") ?? "./kms-data"
+        configuration.storage = .dataDirectory(dataDirectory)
+        let levelName = setting(logLevel, "KMS_LOG_LEVEL", "log_level") ?? "info"
+        let format = setting(logFormat, "KMS_LOG_FORMAT", "log_format") ?? "text"
+        do {
+            try configuration.setListen(setting(listen, "KMS_LISTEN", "listen") ?? "127.0.0.1:8720")
             configuration.partition = Partition(
-                region: region ?? environment["KMS_REGION"] ?? "us-east-1",
-                account: account ?? environment["KMS_ACCOUNT"] ?? "000000000000")
-            if let every = auditCheckpointEvery ?? environment["KMS_AUDIT_CHECKPOINT_EVERY"].flatMap(Int.init) {
-                guard every > 0 else { throw ConfigurationError("--audit-checkpoint-every must be positive") }
+                region: setting(region, "KMS_REGION", "region") ?? "us-east-1",
+                account: setting(account, "KMS_ACCOUNT", "account") ?? "000000000000")
+            guard Logger.Level(rawValue: levelName) != nil else { throw ConfigurationError("unknown log level '\(levelName)'") }
+            guard ["text", "json"].contains(format) else { throw ConfigurationError("log format is text or json, not '\(format)'") }
+            if let every = try number(auditCheckpointEvery, "KMS_AUDIT_CHECKPOINT_EVERY", "audit.checkpoint_every") {
+                guard every > 0 else { throw ConfigurationError("the audit checkpoint interval in records must be positive") }
                 configuration.auditCheckpointEvery = every
             }
-            if let seconds = auditCheckpointSeconds ?? environment["KMS_AUDIT_CHECKPOINT_SECONDS"].flatMap(Int.init) {
-                guard seconds > 0 else { throw ConfigurationError("--audit-checkpoint-seconds must be positive") }
+            if let seconds = try number(auditCheckpointSeconds, "KMS_AUDIT_CHECKPOINT_SECONDS", "audit.checkpoint_seconds") {
+                guard seconds > 0 else { throw ConfigurationError("the audit checkpoint interval in seconds must be positive") }
                 configuration.auditCheckpointInterval = .seconds(seconds)
             }
-            let cert = tlsCert ?? environment["KMS_TLS_CERT"], key = tlsKey ?? environment["KMS_TLS_KEY"]
+            let cert = setting(tlsCert, "KMS_TLS_CERT", "tls.cert"), key = setting(tlsKey, "KMS_TLS_KEY", "tls.key")
+            let clientCA = setting(tlsClientCa, "KMS_TLS_CLIENT_CA", "tls.client_ca")
             switch (cert, key) {
             case (let cert?, let key?):
-                configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key, clientCAPath: tlsClientCa ?? environment["KMS_TLS_CLIENT_CA"])
+                for path in [cert, key] + (clientCA.map { [$0] } ?? []) where !FileManager.default.isReadableFile(atPath: path) {
+                    throw ConfigurationError("cannot read \(path)")
+                }
+                configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key, clientCAPath: clientCA)
             case (nil, nil):
-                guard tlsClientCa ?? environment["KMS_TLS_CLIENT_CA"] == nil else { throw ConfigurationError("--tls-client-ca needs --tls-cert and --tls-key") }
+                guard clientCA == nil else { throw ConfigurationError("a client CA (mTLS) needs a TLS certificate and key") }
             default:
-                throw ConfigurationError("--tls-cert and --tls-key go together")
+                throw ConfigurationError("the TLS certificate and key go together")
             }
-            if let limit = rateLimit ?? environment["KMS_RATE_LIMIT"] {
+            if let limit = setting(rateLimit, "KMS_RATE_LIMIT", "rate_limit") {
                 let parts = limit.split(separator: "/").map { Double($0) }
                 guard (1...2).contains(parts.count), let rate = parts[0], rate > 0, parts.count == 1 || (parts[1] ?? 0) >= 1 else {
-                    throw ConfigurationError("--rate-limit takes RATE or RATE/BURST, e.g. 200/400")
+                    throw ConfigurationError("the rate limit is RATE or RATE/BURST, e.g. 200/400")
                 }
                 configuration.rateLimit = (rate, parts.count == 2 ? parts[1]! : rate)
             }
-            if let url = webhookUrl ?? environment["KMS_WEBHOOK_URL"] {
+            if let url = setting(webhookUrl, "KMS_WEBHOOK_URL", "webhook.url") {
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ConfigurationError("the webhook URL must be http(s)") }
                 var secret: [UInt8]
-                if let file = webhookSecretFile {
-                    guard let data = FileManager.default.contents(atPath: file) else { throw ConfigurationError("cannot read \(file)") }
+                if let secretFile = webhookSecretFile ?? file?.string("webhook.secret_file") {
+                    guard let data = FileManager.default.contents(atPath: secretFile) else { throw ConfigurationError("cannot read \(secretFile)") }
                     secret = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
                 } else if let value = environment["KMS_WEBHOOK_SECRET"] {
                     secret = Array(value.utf8)
                 } else {
-                    throw ConfigurationError("a webhook needs a secret: --webhook-secret-file or KMS_WEBHOOK_SECRET")
+                    throw ConfigurationError("a webhook needs a secret: --webhook-secret-file, webhook.secret_file or KMS_WEBHOOK_SECRET")
                 }
                 guard secret.count >= 16 else { throw ConfigurationError("the webhook secret must be at least 16 bytes") }
                 var webhook = WebhookConfiguration(url: url, secret: SecureBytes(copying: secret))
                 secureZero(&secret)
-                if let actions = webhookActions {
-                    webhook.actions = Set(actions.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+                if let actions = webhookActions.map({ $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+                    ?? file?.strings("webhook.actions") {
+                    webhook.actions = Set(actions)
                 }
                 configuration.webhook = webhook
             }
@@ -108,12 +142,12 @@ struct ServerCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
-        let levelName = logLevel ?? environment["KMS_LOG_LEVEL"] ?? "info"
-        guard let level = Logger.Level(rawValue: levelName) else {
-            throw ValidationError("unknown log level '\(levelName)'")
+
+        var logger = Logger(label: "kms") { label -> any LogHandler in
+            if format == "json" { return JSONLogHandler(label: label) }
+            return StreamLogHandler.standardError(label: label)
         }
-        var logger = Logger(label: "kms") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = level
+        logger.logLevel = Logger.Level(rawValue: levelName)!
 
         let server: KeyServer
         let scheme = configuration.tls == nil ? "http" : "https"
