@@ -11,6 +11,6 @@ struct Kms: AsyncParsableCommand {
             EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
             EncryptCommand.self, DecryptCommand.self, InspectCommand.self, RewrapCommand.self,
             PrincipalsCommand.self, RolesCommand.self, BindCommand.self, UnbindCommand.self, BindingsCommand.self,
-            GrantsCommand.self,
+            GrantsCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
 }

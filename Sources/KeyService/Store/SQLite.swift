@@ -61,6 +61,30 @@ final class SQLiteConnection {
         SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)))
     }
 
+    /// Copies this database into a new file at `path` with SQLite's online
+    /// backup API: a consistent snapshot even while another connection writes.
+    func backup(to path: String) throws(SQLiteError) {
+        let destination = try SQLiteConnection(path: path)
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw destination.lastError(SQLITE_ERROR)
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(backup, -1)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(10) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        sqlite3_backup_finish(backup)
+        guard rc == SQLITE_DONE else { throw destination.lastError(rc) }
+        try destination.execute("PRAGMA journal_mode=DELETE")
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or SQLite's first complaint.
+    func integrityCheck() throws(SQLiteError) -> String {
+        let statement = try prepare("PRAGMA integrity_check")
+        guard try statement.step() else { return "no answer" }
+        return statement.text(0)
+    }
+
     var userVersion: Int {
         get throws(SQLiteError) {
             let statement = try prepare("PRAGMA user_version")
