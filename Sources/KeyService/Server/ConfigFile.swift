@@ -5,8 +5,8 @@ import Foundation
 /// `key = value` lines, `[section]` headers, `#` comments; values are "strings",
 /// integers, `true`/`false`, or arrays of strings on one line. Every key must be
 /// one the server knows; anything else is an error naming the line.
-struct ConfigFile {
-    enum Value: Equatable {
+public struct ConfigFile: Sendable {
+    public enum Value: Equatable, Sendable {
         case string(String)
         case integer(Int)
         case boolean(Bool)
@@ -14,7 +14,7 @@ struct ConfigFile {
     }
 
     /// Every setting the file may hold, with its type.
-    static let known: [String: String] = [
+    public static let known: [String: String] = [
         "listen": "string", "data_dir": "string", "region": "string", "account": "string",
         "log_level": "string", "log_format": "string", "rate_limit": "string",
         "tls.cert": "string", "tls.key": "string", "tls.client_ca": "string",
@@ -25,7 +25,7 @@ struct ConfigFile {
     private(set) var values: [String: Value] = [:]
     let path: String
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigFileError("cannot read configuration file \(path)")
@@ -54,17 +54,17 @@ struct ConfigFile {
         }
     }
 
-    func string(_ key: String) -> String? {
+    public func string(_ key: String) -> String? {
         if case .string(let value)? = values[key] { return value }
         return nil
     }
 
-    func integer(_ key: String) -> Int? {
+    public func integer(_ key: String) -> Int? {
         if case .integer(let value)? = values[key] { return value }
         return nil
     }
 
-    func strings(_ key: String) -> [String]? {
+    public func strings(_ key: String) -> [String]? {
         if case .strings(let value)? = values[key] { return value }
         return nil
     }
@@ -142,7 +142,7 @@ struct ConfigFile {
     }
 }
 
-struct ConfigFileError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ConfigFileError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
