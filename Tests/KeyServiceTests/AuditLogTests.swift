@@ -291,6 +291,12 @@ import Testing
         #expect(try await Self.eventually { log.isHealthy }, "the log did not recover by itself")
         #expect(try f.records().map(\.record.requestId) == ["request-1", "request-2", "request-3"])
         #expect(try f.records().map(\.record.sequence) == [1, 2, 3])
+        // Their callers were told the request failed, and the records say so.
+        for (record, _) in try f.records().dropFirst() {
+            #expect(record.outcome == .error && record.errorCode == "DependencyTimeoutException", "\(record)")
+            #expect(record.reason?.contains("was allowed") == true, "\(record.reason ?? "")")
+        }
+        #expect(try f.records().first?.record.outcome == .allowed)
         try await log.append(Self.record(4))
         #expect(try f.records().map(\.record.sequence) == [1, 2, 3, 4])
         // The observer runs just after the writer releases the callers.
