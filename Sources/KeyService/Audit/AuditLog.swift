@@ -125,8 +125,11 @@ public final class AuditLog: Sendable {
                 let wasHealthy = writer.withLock { state -> Bool in
                     let was = state.healthy
                     state.healthy = false
-                    // Keep the records, in order, ahead of newer ones; their callers get the error now.
-                    state.pending.insert(contentsOf: batch.map { Pending(record: $0.record, continuation: nil) }, at: 0)
+                    // Keep the records, in order, ahead of newer ones; their callers get the error now,
+                    // so the records, written later, say that is how the requests ended.
+                    state.pending.insert(contentsOf: batch.map { pending in
+                        Pending(record: pending.continuation == nil ? pending.record : pending.record.unanswered(), continuation: nil)
+                    }, at: 0)
                     state.writing = false
                     return was
                 }
@@ -197,6 +200,19 @@ public final class AuditLog: Sendable {
             }
         }
         return written
+    }
+}
+
+extension AuditRecord {
+    /// The record of a request whose caller got AuditUnavailable because this record could
+    /// not be written in time: the request ended in that error, whatever it did before.
+    fileprivate func unanswered() -> AuditRecord {
+        var record = self
+        let before = outcome.rawValue + (errorCode.map { " (\($0))" } ?? "") + (reason.map { ": \($0)" } ?? "")
+        record.outcome = .error
+        record.errorCode = KMSError.Code.auditUnavailable.awsType
+        record.reason = "answered \(record.errorCode!) because the audit log could not be written; the request was \(before)"
+        return record
     }
 }
 

@@ -101,14 +101,16 @@ public final class AuditWebhooks: Service, Sendable {
         waiter?.resume()
     }
 
+    /// Delivers until cancelled; on graceful shutdown, delivers what is queued and returns.
     public func run() async throws {
         await withTaskCancellationOrGracefulShutdownHandler {
             while !Task.isCancelled {
                 let next = state.withLock { state -> Event? in state.queue.isEmpty ? nil : state.queue.removeFirst() }
                 guard let event = next else {
+                    if Task.isShuttingDownGracefully { return }
                     await withCheckedContinuation { continuation in
                         let resumeNow = state.withLock { state -> Bool in
-                            if !state.queue.isEmpty || Task.isCancelled { return true }
+                            if !state.queue.isEmpty || Task.isCancelled || Task.isShuttingDownGracefully { return true }
                             state.waiter = continuation
                             return false
                         }

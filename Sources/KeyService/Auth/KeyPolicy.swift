@@ -125,13 +125,15 @@ enum KeyPolicy {
 
     /// The Sid of a Deny statement matching `action` and `principal`, if any.
     /// Principals match as `*`, the account root, or `arn:aws:iam::<account>:user/<name>`.
+    /// Action names match without regard to case, as in IAM (`kms:decrypt` is `kms:Decrypt`).
     static func denyingStatement(_ statements: [Statement], action: Action, principal: PrincipalRecord) -> String? {
         for statement in statements {
             let principalMatches = statement.principals.contains { p in
                 p == "*" || p.hasSuffix(":root") || p.hasSuffix(":user/\(principal.name)") || p == principal.name
             }
             guard principalMatches else { continue }
-            let matches: (String) -> Bool = { pattern in Glob.matches(pattern, action.rawValue) || pattern == "*" }
+            let name = action.rawValue.lowercased()
+            let matches: (String) -> Bool = { pattern in Glob.matches(pattern.lowercased(), name) || pattern == "*" }
             let actionMatches = statement.notActions.map { !$0.contains(where: matches) } ?? statement.actions.contains(where: matches)
             if actionMatches { return statement.sid }
         }

@@ -44,6 +44,9 @@ public enum CreateAlias: Operation {
 }
 
 /// UpdateAlias: points an existing alias at another key of the same spec and usage.
+/// The caller needs UpdateAlias on the new target (checked before the handler) and
+/// on the key the alias points at now, as AWS requires: otherwise a principal could
+/// divert someone else's alias to a key of its own.
 public enum UpdateAlias: Operation {
     public typealias Input = CreateAlias.Input
     public static let action = Action.updateAlias
@@ -54,9 +57,16 @@ public enum UpdateAlias: Operation {
         let target = try KeyReference.parse(input.targetKeyId, partition: service.partition, accept: .keyOnly)
         guard case .keyId(let targetId) = target else { throw KMSError.notFound("TargetKeyId must be a key id or key ARN.") }
         let partition = service.partition
+        let current = service.read { $0.aliases[input.aliasName]?.targetKeyId }
+        if let current {
+            try service.authorize(.updateAlias, keyReference: current, encryptionContext: nil, context: context)
+        }
         try await service.mutate { state, now in
             guard var alias = state.aliases[input.aliasName] else {
                 throw KMSError.notFound("Alias \(partition.aliasArn(input.aliasName)) is not found.")
+            }
+            guard alias.targetKeyId == current else {
+                throw KMSError(.invalidState, "Alias \(partition.aliasArn(input.aliasName)) changed while it was being updated; try again.")
             }
             guard let key = state.keys[targetId]?.record else {
                 throw KMSError.notFound("Key '\(partition.keyArn(targetId))' does not exist")

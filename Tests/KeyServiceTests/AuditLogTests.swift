@@ -1,0 +1,307 @@
+import Foundation
+import KeyCrypto
+import Synchronization
+import Testing
+@testable import KeyService
+
+/// The audit log on a real SQLite file: sequence numbers, the hash chain, signed
+/// checkpoints, offline verification against each kind of tampering, pruning,
+/// group commit under concurrency, and failing closed.
+@Suite(.timeLimit(.minutes(2))) struct AuditLogTests {
+    /// A temporary audit database and its signing key.
+    struct Fixture {
+        let directory: TemporaryDirectory
+        let signingKey: AsymmetricPrivateKey
+        let clock = TestClock()
+        var path: String { directory.path + "/audit.sqlite" }
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            signingKey = try AsymmetricPrivateKey.generate(.ecP256)
+        }
+
+        func open(every: Int = 10, interval: Duration = .seconds(3600),
+                  observer: (@Sendable (AuditRecord) -> Void)? = nil) throws -> AuditLog {
+            try AuditLog(path: path, signingKey: signingKey, checkpointEvery: every, checkpointInterval: interval,
+                         clock: clock.read, logger: quietLogger, observer: observer)
+        }
+
+        func verify(anchor: AuditCheckpoint? = nil) throws -> AuditVerification {
+            try AuditVerifier.verify(databasePath: path, publicKey: try signingKey.publicKey, anchor: anchor)
+        }
+
+        /// Runs SQL on the database through a connection of the test's own.
+        func tamper(_ sql: String, _ values: [SQLiteStatement.Value] = []) throws {
+            let db = try SQLiteConnection(path: path)
+            try db.prepare(sql).run(values)
+        }
+
+        func records() throws -> [(record: AuditRecord, hash: [UInt8])] {
+            let db = try SQLiteConnection(path: path, readOnly: true)
+            let rows = try db.prepare("SELECT \(AuditSchema.recordColumns) FROM records ORDER BY seq")
+            var out: [(AuditRecord, [UInt8])] = []
+            while try rows.step() { out.append(try AuditSchema.readRecord(rows)) }
+            return out
+        }
+
+        func checkpoints() throws -> [AuditCheckpoint] { try AuditSchema.checkpoints(try SQLiteConnection(path: path, readOnly: true)) }
+
+        func cleanup() { directory.cleanup() }
+    }
+
+    static func record(_ n: Int) -> AuditRecord {
+        AuditRecord(sequence: 0, time: TestClock.start.microseconds + Int64(n), requestId: "request-\(n)",
+                    principalId: "p-\(n % 3)", principalName: "user\(n % 3)", accessKeyId: "AKIA\(n)", sourceAddress: "127.0.0.1",
+                    userAgent: "test", api: "REST", action: n % 2 == 0 ? "Encrypt" : "Decrypt", keyId: "key-\(n % 4)", keyVersion: 1,
+                    keyReference: "alias/k\(n % 4)", encryptionContext: ["n": String(n)], grantId: nil,
+                    outcome: n % 5 == 0 ? .denied : .allowed, errorCode: n % 5 == 0 ? "AccessDeniedException" : nil,
+                    reason: n % 5 == 0 ? "no binding" : nil)
+    }
+
+    static func append(_ range: ClosedRange<Int>, to log: AuditLog) async throws {
+        for n in range { try await log.append(record(n)) }
+    }
+
+    @Test func recordsAreNumberedChainedAndCheckpointedEveryN() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...25, to: log)
+        #expect(log.lastSequence == 25)
+        let stored = try f.records()
+        #expect(stored.map(\.record.sequence) == Array(1...25))
+        var previous = AuditRecord.genesisHash
+        for (n, (record, hash)) in zip(1..., stored) {
+            var expected = Self.record(n)
+            expected.sequence = Int64(n)
+            #expect(record == expected, "record \(n) reads back as written")
+            previous = expected.chainHash(previous: previous)
+            #expect(hash == previous, "record \(n) carries the chain hash")
+        }
+        #expect(try f.checkpoints().map(\.sequence) == [10, 20])
+        let report = try f.verify()
+        #expect(report.ok && report.recordsChecked == 25 && report.checkpointsChecked == 2, "\(report)")
+        #expect(report.firstSequence == 1 && report.lastSequence == 25)
+
+        // A checkpoint on request covers the tail; the log's own verify agrees with the offline one.
+        await log.checkpointNow()
+        #expect(try log.latestCheckpoint()?.sequence == 25)
+        #expect(try log.verify().ok)
+
+        // Reopened, the log continues the chain where it stopped.
+        let reopened = try f.open(every: 10)
+        #expect(reopened.lastSequence == 25)
+        try await Self.append(26...35, to: reopened)
+        #expect(try f.checkpoints().map(\.sequence) == [10, 20, 25, 35])
+        #expect(try f.records().map(\.record.sequence) == Array(1...35))
+        #expect(try f.verify().ok)
+    }
+
+    @Test func checkpointsAlsoComeAfterTheInterval() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 1000, interval: .seconds(60))
+        try await Self.append(1...3, to: log)
+        #expect(try f.checkpoints().isEmpty)
+        f.clock.advance(seconds: 61)
+        try await Self.append(4...4, to: log)
+        #expect(try f.checkpoints().map(\.sequence) == [4])
+        try await Self.append(5...6, to: log)
+        #expect(try f.checkpoints().map(\.sequence) == [4])
+        #expect(try f.verify().ok)
+    }
+
+    enum Tamper: String, CaseIterable, Sendable {
+        case editRecord, deleteRecord, swapRecords, rechainAfterEdit, forgeCheckpointHash, forgeCheckpointSignature,
+             truncateTailLeavingCheckpoint
+    }
+
+    /// Each tampering of a 30-record log (checkpoints at 10, 20, 30) is detected, at the right place.
+    @Test(arguments: Tamper.allCases)
+    func verifierDetectsTampering(tamper: Tamper) async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...30, to: log)
+        let anchor = try #require(try log.latestCheckpoint())
+        #expect(anchor.sequence == 30)
+        #expect(try f.verify().ok && f.verify(anchor: anchor).ok, "the untouched log passes")
+        let badSequence: Int64
+        switch tamper {
+        case .editRecord:
+            try f.tamper("UPDATE records SET principal_name = 'mallory' WHERE seq = 13")
+            badSequence = 13
+        case .deleteRecord:
+            try f.tamper("DELETE FROM records WHERE seq = 13")
+            badSequence = 13
+        case .swapRecords:
+            // Record 12 takes 17's contents (hash included) and 17 takes 12's.
+            let columns = ["time", "request_id", "principal_id", "principal_name", "action", "key_id", "encryption_context", "outcome", "hash"]
+            let sets = columns.map { "\($0) = (SELECT \($0) FROM saved WHERE saved.seq = 29 - records.seq)" }.joined(separator: ", ")
+            try f.tamper("CREATE TABLE saved AS SELECT * FROM records")
+            try f.tamper("UPDATE records SET \(sets) WHERE seq IN (12, 17)")
+            #expect(try f.records()[11].record.requestId == "request-17")
+            badSequence = 12
+        case .rechainAfterEdit:
+            // Without the signing key an editor can recompute every later hash, but not the checkpoints.
+            try f.tamper("UPDATE records SET outcome = 'allowed', error_code = NULL, reason = NULL WHERE seq = 15")
+            var previous = try f.records()[13].hash
+            for (record, _) in try f.records().dropFirst(14) {
+                previous = record.chainHash(previous: previous)
+                try f.tamper("UPDATE records SET hash = ? WHERE seq = ?", [.blob(previous), .int(record.sequence)])
+            }
+            badSequence = 20
+        case .forgeCheckpointHash:
+            let hash19 = try f.records()[18].hash
+            try f.tamper("UPDATE checkpoints SET chain_hash = ? WHERE seq = 20", [.text(Hex.encode(hash19))])
+            badSequence = 20
+        case .forgeCheckpointSignature:
+            // A well-formed signature by another key over the right bytes.
+            let checkpoint = try #require(try f.checkpoints().first { $0.sequence == 20 })
+            let other = try AsymmetricPrivateKey.generate(.ecP256)
+            let message = AuditCheckpoint.signedBytes(sequence: 20, chainHash: try #require(Hex.decode(checkpoint.chainHash)), time: checkpoint.time)
+            let forged = Base64.encode(try other.sign(message: message, digest: .sha256))
+            try f.tamper("UPDATE checkpoints SET signature = ? WHERE seq = 20", [.text(forged)])
+            badSequence = 20
+        case .truncateTailLeavingCheckpoint:
+            try f.tamper("DELETE FROM records WHERE seq > 25")
+            badSequence = 26
+        }
+        for report in [try f.verify(), try f.verify(anchor: anchor), try log.verify()] {
+            #expect(!report.ok, "\(tamper) went unnoticed")
+            #expect(report.firstBadSequence == badSequence, "\(tamper): \(report.problem ?? "")")
+        }
+    }
+
+    @Test func truncatedTailIsCaughtOnlyWithAnAnchorSavedBefore() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...30, to: log)
+        let anchor = try #require(try log.latestCheckpoint())
+        // The records after 25 and the checkpoint that covered them are gone: internally consistent.
+        try f.tamper("DELETE FROM records WHERE seq > 25")
+        try f.tamper("DELETE FROM checkpoints WHERE seq > 25")
+        let alone = try f.verify()
+        #expect(alone.ok && alone.lastSequence == 25, "\(alone)")
+        let anchored = try f.verify(anchor: anchor)
+        #expect(!anchored.ok)
+        #expect(anchored.firstBadSequence == 26, "\(anchored.problem ?? "")")
+        // An anchor whose signature does not cover its fields is refused.
+        let foreign = try f.verify(anchor: AuditCheckpoint(sequence: 20, chainHash: anchor.chainHash, time: anchor.time, signature: anchor.signature))
+        #expect(!foreign.ok)
+    }
+
+    @Test func prunedLogStaysVerifiableAndContinues() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...30, to: log)
+        let anchor = try #require(try log.latestCheckpoint())
+        let (deleted, pruneAnchor) = try log.prune(before: 25)
+        #expect(deleted == 20 && pruneAnchor?.sequence == 20)
+        let report = try f.verify(anchor: anchor)
+        #expect(report.ok && report.firstSequence == 21 && report.lastSequence == 30, "\(report)")
+        try await Self.append(31...35, to: log)
+        #expect(try f.records().map(\.record.sequence) == Array(21...35))
+        #expect(try f.verify().ok)
+        // Tampering after the anchor is still found.
+        try f.tamper("UPDATE records SET key_id = 'other' WHERE seq = 22")
+        #expect(try f.verify().firstBadSequence == 22)
+        try f.tamper("UPDATE records SET key_id = 'key-2' WHERE seq = 22")
+        #expect(try f.verify().ok)
+    }
+
+    @Test func logPrunedUpToItsLastCheckpointVerifiesAndContinues() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...30, to: log)
+        let anchor = try #require(try log.latestCheckpoint())
+        #expect(try log.prune(before: 31).deleted == 30)
+        let empty = try f.verify(anchor: anchor)
+        #expect(empty.ok && empty.recordsChecked == 0, "\(empty)")
+        let reopened = try f.open(every: 10)
+        #expect(reopened.lastSequence == 30)
+        try await Self.append(31...32, to: reopened)
+        #expect(try f.records().map(\.record.sequence) == [31, 32])
+        #expect(try f.verify(anchor: anchor).ok)
+    }
+
+    @Test func concurrentAppendsAreAllDurableWithoutGaps() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let observed = Mutex<[Int64]>([])
+        let log = try f.open(every: 100) { record in observed.withLock { $0.append(record.sequence) } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 1...1000 { group.addTask { try await log.append(Self.record(n)) } }
+            try await group.waitForAll()
+        }
+        #expect(log.lastSequence == 1000)
+        #expect(log.queueDepth == 0)
+        // Read back through a connection of our own: every record is on disk, once, numbered 1…1000.
+        let stored = try f.records()
+        #expect(stored.map(\.record.sequence) == Array(1...1000))
+        #expect(Set(stored.map(\.record.requestId)) == Set((1...1000).map { "request-\($0)" }))
+        #expect(try await Self.eventually { observed.withLock { $0.count } >= 1000 })
+        #expect(observed.withLock { $0 } == Array(1...1000), "the observer sees each durable record once, in order")
+        let report = try f.verify()
+        // Batches end wherever they end, so there is a checkpoint per 100 or more records, never more than ten.
+        #expect(report.ok && report.recordsChecked == 1000 && (1...10).contains(report.checkpointsChecked), "\(report)")
+    }
+
+    /// Makes every insert into the records table fail inside the log's own connection (a stand-in for a full or broken disk).
+    static func breakWrites(_ log: AuditLog) throws {
+        try log.connection.withLock { db in
+            try db.execute("CREATE TEMP TRIGGER refuse_records BEFORE INSERT ON main.records BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        }
+    }
+
+    static func repairWrites(_ log: AuditLog) throws {
+        try log.connection.withLock { db in try db.execute("DROP TRIGGER temp.refuse_records") }
+    }
+
+    /// Waits until `condition` holds, up to `limit`.
+    static func eventually(_ limit: Duration = .seconds(15), _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
+
+    @Test func failingWritesCloseTheLogAndTheRetryWritesThePendingRecordsInOrder() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let observed = Mutex<[String]>([])
+        let log = try f.open(every: 10) { record in observed.withLock { $0.append(record.requestId) } }
+        try await log.append(Self.record(1))
+        #expect(log.isHealthy)
+        try Self.breakWrites(log)
+        await expectError(.auditUnavailable) { try await log.append(Self.record(2)) }
+        #expect(!log.isHealthy)
+        // While the disk refuses, retries keep failing and nothing more is written.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(!log.isHealthy)
+        await expectError(.auditUnavailable) { try await log.append(Self.record(3)) }
+        #expect(try f.records().map(\.record.requestId) == ["request-1"])
+
+        try Self.repairWrites(log)
+        #expect(try await Self.eventually { log.isHealthy }, "the log did not recover by itself")
+        #expect(try f.records().map(\.record.requestId) == ["request-1", "request-2", "request-3"])
+        #expect(try f.records().map(\.record.sequence) == [1, 2, 3])
+        // Their callers were told the request failed, and the records say so.
+        for (record, _) in try f.records().dropFirst() {
+            #expect(record.outcome == .error && record.errorCode == "DependencyTimeoutException", "\(record)")
+            #expect(record.reason?.contains("was allowed") == true, "\(record.reason ?? "")")
+        }
+        #expect(try f.records().first?.record.outcome == .allowed)
+        try await log.append(Self.record(4))
+        #expect(try f.records().map(\.record.sequence) == [1, 2, 3, 4])
+        // The observer runs just after the writer releases the callers.
+        #expect(try await Self.eventually { observed.withLock { $0.count } >= 4 })
+        #expect(observed.withLock { $0 } == ["request-1", "request-2", "request-3", "request-4"])
+        #expect(try f.verify().ok)
+    }
+}
