@@ -151,13 +151,20 @@ public final class AuditWebhooks: Service, Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
             do {
                 let seconds = configuration.timeout.components.seconds
-                let response = try await httpClient.execute(request, timeout: .seconds(max(1, seconds)))
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-                if (200..<300).contains(response.status.code) {
+                // At shutdown an in-flight delivery is abandoned (and counted as failed):
+                // a dead receiver must not hold the server's exit either.
+                let prepared = request
+                let status = try await cancelWhenGracefulShutdown {
+                    let response = try await self.httpClient.execute(prepared, timeout: .seconds(max(1, seconds)))
+                    _ = try? await response.body.collect(upTo: 64 * 1024)
+                    return response.status.code
+                }
+                if (200..<300).contains(status) {
                     state.withLock { $0.delivered += 1 }
                     return
                 }
             } catch {}
+            if Task.isShuttingDownGracefully || Task.isCancelled { break }
             if attempt < configuration.attempts {
                 try? await Task.sleep(for: .milliseconds(250 << attempt))
             }
