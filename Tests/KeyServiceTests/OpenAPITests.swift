@@ -53,7 +53,7 @@ import protocol KeyService.Operation
     @Test func documentedInputsEqualAcceptedFields() throws {
         let doc = try openAPIDocument()
         let accepted = acceptedFields()
-        #expect(accepted.count == 50)
+        #expect(accepted.count == 60)
         #expect(Set(accepted.keys) == Set(RESTDoor.routes.compactMap(awsOperationName)))
         for route in RESTDoor.routes {
             let label = "\(route.method.rawValue) \(route.path)"
@@ -252,6 +252,16 @@ private func acceptedFields() -> [String: Set<String>] {
         "GenerateDataKey": Set(GenerateDataKey.Input.CodingKeys.allCases.map(\.stringValue)),
         "GenerateDataKeyWithoutPlaintext": Set(GenerateDataKeyWithoutPlaintext.Input.CodingKeys.allCases.map(\.stringValue)),
         "GenerateRandom": Set(GenerateRandom.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GenerateDataKeyPair": Set(GenerateDataKeyPair.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GenerateDataKeyPairWithoutPlaintext": Set(GenerateDataKeyPairWithoutPlaintext.Input.CodingKeys.allCases.map(\.stringValue)),
+        "Sign": Set(Sign.Input.CodingKeys.allCases.map(\.stringValue)),
+        "Verify": Set(Verify.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GetPublicKey": Set(GetPublicKey.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GenerateMac": Set(GenerateMac.Input.CodingKeys.allCases.map(\.stringValue)),
+        "VerifyMac": Set(VerifyMac.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GetParametersForImport": Set(GetParametersForImport.Input.CodingKeys.allCases.map(\.stringValue)),
+        "ImportKeyMaterial": Set(ImportKeyMaterial.Input.CodingKeys.allCases.map(\.stringValue)),
+        "DeleteImportedKeyMaterial": Set(DeleteImportedKeyMaterial.Input.CodingKeys.allCases.map(\.stringValue)),
         "CreateGrant": Set(CreateGrant.Input.CodingKeys.allCases.map(\.stringValue)),
         "ListGrants": Set(ListGrants.Input.CodingKeys.allCases.map(\.stringValue)),
         "ListRetirableGrants": Set(ListRetirableGrants.Input.CodingKeys.allCases.map(\.stringValue)),
@@ -299,7 +309,12 @@ private func outputSamples() throws -> [OutputSample] {
             origin: .awsKMS, rotationEnabled: false, rotationPeriodDays: nil, nextRotationAt: nil,
             deletionAt: state == .pendingDeletion ? now.adding(days: 30) : nil, latestVersion: 1, tags: [])
     }
-    let pending = KeyMetadata(record(.pendingDeletion), partition: Partition())
+    // The exact sample sets every optional member at once (a real key has only some of them), to check the shape.
+    var pending = KeyMetadata(record(.pendingDeletion), partition: Partition())
+    pending.signingAlgorithms = ["ECDSA_SHA_256"]
+    pending.macAlgorithms = ["HMAC_SHA_256"]
+    pending.expirationModel = "KEY_MATERIAL_EXPIRES"
+    pending.validTo = now.adding(days: 90).date
     let enabled = KeyMetadata(record(.enabled), partition: Partition())
     var samples: [OutputSample] = []
     func add(_ operationId: String, _ output: some Encodable, exact: Bool = true) throws {
@@ -350,6 +365,27 @@ private func outputSamples() throws -> [OutputSample] {
     try add("GenerateDataKey", GenerateDataKey.Output(ciphertextBlob: blob, plaintext: secret, keyId: arn))
     try add("GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext.Output(ciphertextBlob: blob, keyId: arn))
     try add("GenerateRandom", GenerateRandom.Output(plaintext: secret))
+
+    // Asymmetric and HMAC keys, key pairs, imported material.
+    try add("GenerateDataKeyPair", GenerateDataKeyPair.Output(
+        privateKeyCiphertextBlob: blob, privateKeyPlaintext: secret, publicKey: blob, keyId: arn, keyPairSpec: "ECC_NIST_P256"))
+    try add("GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext.Output(
+        privateKeyCiphertextBlob: blob, publicKey: blob, keyId: arn, keyPairSpec: "RSA_2048"))
+    try add("Sign", Sign.Output(keyId: arn, signature: blob, signingAlgorithm: "ECDSA_SHA_256"))
+    try add("Verify", Verify.Output(keyId: arn, signatureValid: true, signingAlgorithm: "ECDSA_SHA_256"))
+    try add("GetPublicKey", GetPublicKey.Output(
+        keyId: arn, publicKey: blob, customerMasterKeySpec: "RSA_2048", keySpec: "RSA_2048", keyUsage: "ENCRYPT_DECRYPT",
+        encryptionAlgorithms: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"], signingAlgorithms: ["RSASSA_PSS_SHA_256"]))
+    try add("GetPublicKey", GetPublicKey.Output(
+        keyId: arn, publicKey: blob, customerMasterKeySpec: "ECC_NIST_P256", keySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY",
+        encryptionAlgorithms: nil, signingAlgorithms: ["ECDSA_SHA_256"]), exact: false)
+    try add("GenerateMac", GenerateMac.Output(mac: blob, macAlgorithm: "HMAC_SHA_256", keyId: arn))
+    try add("VerifyMac", VerifyMac.Output(keyId: arn, macValid: true, macAlgorithm: "HMAC_SHA_256"))
+    try add("GetParametersForImport", GetParametersForImport.Output(
+        keyId: arn, importToken: blob, publicKey: blob, parametersValidTo: now.adding(days: 1).date))
+    try add("ImportKeyMaterial", ImportKeyMaterial.Output(keyId: arn, keyMaterialId: String(repeating: "ab", count: 32)))
+    try add("DeleteImportedKeyMaterial", DeleteImportedKeyMaterial.Output(keyId: arn, keyMaterialId: String(repeating: "ab", count: 32)))
+    try add("DeleteImportedKeyMaterial", DeleteImportedKeyMaterial.Output(keyId: arn, keyMaterialId: nil), exact: false)
 
     // Grants and key policies. Exact samples set every optional member, to check the shape.
     let grantId = String(repeating: "0f", count: 32)

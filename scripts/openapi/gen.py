@@ -21,6 +21,22 @@ def date(description):
     }
 
 
+KEY_SPECS = [
+    "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521",
+    "ECC_NIST_EDWARDS25519", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
+]
+KEY_USAGES = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"]
+SIGNING_ALGORITHMS = [
+    "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512",
+    "ED25519_SHA_512",
+]
+MAC_ALGORITHMS = ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"]
+KEY_PAIR_SPECS = [
+    "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_NIST_EDWARDS25519",
+]
+WRAPPING_ALGORITHMS = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256"]
+
 # --------------------------------------------------------------------------- schemas
 
 schemas = {}
@@ -42,7 +58,8 @@ schemas["Error"] = {
                         "A stable, machine-readable error code. Clients should branch on this, never on `message`. "
                         "400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, "
                         "InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, "
-                        "InvalidGrantToken, MalformedPolicyDocument. 403: AccessDenied, MissingAuthentication, "
+                        "InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
+                        "IncorrectKeyMaterial, KMSInvalidSignature, KMSInvalidMac. 403: AccessDenied, MissingAuthentication, "
                         "IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. "
                         "405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. "
                         "413: PayloadTooLarge. "
@@ -111,8 +128,11 @@ schemas["GrantTokens"] = {
 
 schemas["EncryptionAlgorithm"] = {
     "type": "string",
-    "enum": ["SYMMETRIC_DEFAULT"],
-    "description": "Only SYMMETRIC_DEFAULT (AES-256-GCM) is supported; it is the default.",
+    "enum": ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
+    "description": (
+        "SYMMETRIC_DEFAULT (AES-256-GCM, the default) for symmetric keys; RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 "
+        "(required) for RSA keys of usage ENCRYPT_DECRYPT. ReEncrypt supports symmetric keys only."
+    ),
 }
 
 schemas["CiphertextBlob"] = {
@@ -134,15 +154,31 @@ schemas["KeyMetadata"] = {
         "creationDate": date("When the key was created."),
         "enabled": {"type": "boolean", "description": "True exactly when keyState is Enabled."},
         "description": {"type": "string"},
-        "keyUsage": {"type": "string", "enum": ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"]},
+        "keyUsage": {"type": "string", "enum": KEY_USAGES},
         "keyState": {"type": "string", "enum": ["Enabled", "Disabled", "PendingDeletion", "PendingImport"]},
         "deletionDate": date("When the key material will be destroyed; present only in state PendingDeletion."),
         "origin": {"type": "string", "enum": ["AWS_KMS", "EXTERNAL"]},
         "keyManager": {"type": "string", "enum": ["CUSTOMER"]},
         "customerMasterKeySpec": {"type": "string", "description": "Deprecated; the same as keySpec.",
                                   "examples": ["SYMMETRIC_DEFAULT"]},
-        "keySpec": {"type": "string", "examples": ["SYMMETRIC_DEFAULT"]},
-        "encryptionAlgorithms": {"type": "array", "items": {"type": "string"}, "examples": [["SYMMETRIC_DEFAULT"]]},
+        "keySpec": {"type": "string", "enum": KEY_SPECS, "examples": ["SYMMETRIC_DEFAULT"]},
+        "encryptionAlgorithms": {
+            "type": "array", "items": {"type": "string"}, "examples": [["SYMMETRIC_DEFAULT"]],
+            "description": "Keys of usage ENCRYPT_DECRYPT: SYMMETRIC_DEFAULT, or the two RSAES_OAEP_* for RSA keys.",
+        },
+        "signingAlgorithms": {
+            "type": "array", "items": {"type": "string", "enum": SIGNING_ALGORITHMS},
+            "description": "Keys of usage SIGN_VERIFY: the algorithms Sign and Verify accept with this key.",
+        },
+        "macAlgorithms": {
+            "type": "array", "items": {"type": "string", "enum": MAC_ALGORITHMS},
+            "description": "HMAC keys: the one MAC algorithm of the key spec.",
+        },
+        "expirationModel": {
+            "type": "string", "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+            "description": "Keys of origin EXTERNAL while they have imported material: whether it expires.",
+        },
+        "validTo": date("When the imported material expires; present only with KEY_MATERIAL_EXPIRES."),
         "multiRegion": {"type": "boolean", "description": "Always false."},
     },
 }
@@ -180,21 +216,31 @@ schemas["CreateKeyRequest"] = {
     "additionalProperties": False,
     "properties": {
         "description": {"type": "string", "maxLength": 8192, "description": "At most 8192 characters. Default: empty."},
-        "keyUsage": {"type": "string", "enum": ["ENCRYPT_DECRYPT"], "description": "Default ENCRYPT_DECRYPT."},
+        "keyUsage": {
+            "type": "string", "enum": KEY_USAGES,
+            "description": (
+                "ENCRYPT_DECRYPT (symmetric and RSA keys), SIGN_VERIFY (RSA and ECC keys) or GENERATE_VERIFY_MAC "
+                "(HMAC keys). Default: the spec's first (ENCRYPT_DECRYPT for symmetric and RSA, SIGN_VERIFY for "
+                "ECC, GENERATE_VERIFY_MAC for HMAC); a usage the spec does not allow gives 400 ValidationError."
+            ),
+        },
         "keySpec": {
             "type": "string",
-            "enum": ["SYMMETRIC_DEFAULT"],
-            "description": "Default SYMMETRIC_DEFAULT. Other AWS key specs give 400 UnsupportedOperation.",
+            "enum": KEY_SPECS,
+            "description": "Default SYMMETRIC_DEFAULT. Other AWS key specs (ECC_SECG_P256K1, SM2, ML_DSA_*) give 400 UnsupportedOperation.",
         },
         "customerMasterKeySpec": {
             "type": "string",
-            "enum": ["SYMMETRIC_DEFAULT"],
+            "enum": KEY_SPECS,
             "description": "Deprecated synonym of keySpec; if both are given they must be equal.",
         },
         "origin": {
             "type": "string",
-            "enum": ["AWS_KMS"],
-            "description": "Default AWS_KMS; other origins give 400 UnsupportedOperation.",
+            "enum": ["AWS_KMS", "EXTERNAL"],
+            "description": (
+                "Default AWS_KMS (the service makes the material). EXTERNAL makes a key without material in state "
+                "PendingImport, for ImportKeyMaterial; other origins give 400 UnsupportedOperation."
+            ),
         },
         "tags": {"type": "array", "items": ref("Tag"), "maxItems": 50},
         "multiRegion": {
@@ -530,11 +576,283 @@ schemas["GenerateRandomResponse"] = {
     },
 }
 
+def blob(description):
+    return {"type": "string", "contentEncoding": "base64", "description": description + " Standard base64."}
+
+
+ARN_OUT = {"type": "string", "description": "The key ARN.", "examples": [KEY_ARN_EXAMPLE]}
+MESSAGE_IN = dict(PLAINTEXT_IN, description=(
+    "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message "
+    "made with the signing algorithm's hash function (32, 48 or 64 bytes)."))
+MESSAGE_TYPE = {
+    "type": "string", "enum": ["RAW", "DIGEST"], "default": "RAW",
+    "description": (
+        "RAW (default): the service hashes the message with the algorithm's hash. DIGEST: the message is that hash "
+        "already (its length must match; not allowed with ED25519_SHA_512). Both give the same signature."
+    ),
+}
+SIGNING_ALGORITHM = {
+    "type": "string", "enum": SIGNING_ALGORITHMS,
+    "description": (
+        "One of the key's signingAlgorithms (else 400 InvalidKeyUsage): RSASSA_PSS_* (salt length = hash length) "
+        "and RSASSA_PKCS1_V1_5_* for RSA keys, ECDSA_SHA_256/384/512 for P-256/P-384/P-521 keys (DER signatures), "
+        "ED25519_SHA_512 for ECC_NIST_EDWARDS25519 keys."
+    ),
+}
+MAC_ALGORITHM = {
+    "type": "string", "enum": MAC_ALGORITHMS,
+    "description": "The key's MAC algorithm (HMAC_256 keys: HMAC_SHA_256, and so on); another gives 400 InvalidKeyUsage.",
+}
+
+schemas["SignRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "signingAlgorithm"],
+    "properties": {
+        "keyId": dict(ANY_KEY, description="A key of usage SIGN_VERIFY: " + ANY_KEY["description"][2:]),
+        "message": MESSAGE_IN,
+        "messageType": MESSAGE_TYPE,
+        "signingAlgorithm": SIGNING_ALGORITHM,
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["SignResponse"] = {
+    "type": "object",
+    "required": ["keyId", "signature", "signingAlgorithm"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "signature": blob(
+            "The signature: DER ECDSA-Sig-Value for ECDSA, the RSA signature block for RSA, 64 bytes for Ed25519; "
+            "it verifies with `openssl dgst -verify` against the key's public key."),
+        "signingAlgorithm": {"type": "string", "enum": SIGNING_ALGORITHMS},
+    },
+}
+
+schemas["VerifyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "signature", "signingAlgorithm"],
+    "properties": {
+        "keyId": dict(ANY_KEY, description="A key of usage SIGN_VERIFY: " + ANY_KEY["description"][2:]),
+        "message": MESSAGE_IN,
+        "messageType": MESSAGE_TYPE,
+        "signature": dict(blob("The signature to check (1–6144 bytes)."), minLength=4, maxLength=8192),
+        "signingAlgorithm": SIGNING_ALGORITHM,
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["VerifyResponse"] = {
+    "type": "object",
+    "required": ["keyId", "signatureValid", "signingAlgorithm"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "signatureValid": {"type": "boolean", "const": True,
+                           "description": "Always true: an invalid signature is 400 KMSInvalidSignature."},
+        "signingAlgorithm": {"type": "string", "enum": SIGNING_ALGORITHMS},
+    },
+}
+
+schemas["GetPublicKeyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Optional; accepted for AWS compatibility.",
+    "properties": {"grantTokens": ref("GrantTokens")},
+}
+
+schemas["GetPublicKeyResponse"] = {
+    "type": "object",
+    "required": ["keyId", "publicKey", "customerMasterKeySpec", "keySpec", "keyUsage"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "publicKey": blob("The public key as DER SubjectPublicKeyInfo."),
+        "customerMasterKeySpec": {"type": "string", "description": "Deprecated; the same as keySpec."},
+        "keySpec": {"type": "string", "enum": KEY_SPECS},
+        "keyUsage": {"type": "string", "enum": ["ENCRYPT_DECRYPT", "SIGN_VERIFY"]},
+        "encryptionAlgorithms": {"type": "array", "items": {"type": "string"},
+                                 "description": "RSA keys of usage ENCRYPT_DECRYPT: RSAES_OAEP_SHA_1 and RSAES_OAEP_SHA_256."},
+        "signingAlgorithms": {"type": "array", "items": {"type": "string", "enum": SIGNING_ALGORITHMS},
+                              "description": "Keys of usage SIGN_VERIFY."},
+    },
+}
+
+schemas["GenerateMacRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "macAlgorithm"],
+    "properties": {
+        "message": dict(PLAINTEXT_IN, description="The message: 1–4096 bytes as standard, padded base64."),
+        "keyId": dict(ANY_KEY, description="An HMAC key: " + ANY_KEY["description"][2:]),
+        "macAlgorithm": MAC_ALGORITHM,
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["GenerateMacResponse"] = {
+    "type": "object",
+    "required": ["mac", "macAlgorithm", "keyId"],
+    "properties": {
+        "mac": blob("The HMAC (28, 32, 48 or 64 bytes)."),
+        "macAlgorithm": {"type": "string", "enum": MAC_ALGORITHMS},
+        "keyId": ARN_OUT,
+    },
+}
+
+schemas["VerifyMacRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "macAlgorithm", "mac"],
+    "properties": {
+        "message": dict(PLAINTEXT_IN, description="The message: 1–4096 bytes as standard, padded base64."),
+        "keyId": dict(ANY_KEY, description="An HMAC key: " + ANY_KEY["description"][2:]),
+        "macAlgorithm": MAC_ALGORITHM,
+        "mac": dict(blob("The MAC to check (1–6144 bytes); compared in constant time."), minLength=4, maxLength=8192),
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["VerifyMacResponse"] = {
+    "type": "object",
+    "required": ["keyId", "macValid", "macAlgorithm"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "macValid": {"type": "boolean", "const": True, "description": "Always true: a wrong MAC is 400 KMSInvalidMac."},
+        "macAlgorithm": {"type": "string", "enum": MAC_ALGORITHMS},
+    },
+}
+
+schemas["GenerateDataKeyPairRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "keyPairSpec"],
+    "properties": {
+        "encryptionContext": ref("EncryptionContext"),
+        "keyId": dict(ANY_KEY, description="The symmetric key that seals the private key: " + ANY_KEY["description"][2:]),
+        "keyPairSpec": {
+            "type": "string", "enum": KEY_PAIR_SPECS,
+            "description": "The kind of pair; ECC_SECG_P256K1 and SM2 give 400 UnsupportedOperation.",
+        },
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+KEY_PAIR_OUT = {
+    "privateKeyCiphertextBlob": dict(ref("CiphertextBlob"), description=(
+        "The private key (DER PKCS#8) sealed under the KMS key: an ordinary ciphertext blob for Decrypt, with "
+        "the same encryption context.")),
+    "publicKey": blob("The public key as DER SubjectPublicKeyInfo."),
+    "keyId": {"type": "string", "description": "The ARN of the key that sealed the private key."},
+    "keyPairSpec": {"type": "string", "enum": KEY_PAIR_SPECS},
+}
+
+schemas["GenerateDataKeyPairResponse"] = {
+    "type": "object",
+    "required": ["privateKeyCiphertextBlob", "privateKeyPlaintext", "publicKey", "keyId", "keyPairSpec"],
+    "properties": dict(KEY_PAIR_OUT, privateKeyPlaintext=blob(
+        "The private key in the clear as DER PKCS#8 PrivateKeyInfo. Use it, then discard it; the service keeps no copy.")),
+}
+
+schemas["GenerateDataKeyPairWithoutPlaintextResponse"] = {
+    "type": "object",
+    "required": ["privateKeyCiphertextBlob", "publicKey", "keyId", "keyPairSpec"],
+    "properties": KEY_PAIR_OUT,
+}
+
+schemas["GetParametersForImportRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["wrappingAlgorithm", "wrappingKeySpec"],
+    "properties": {
+        "wrappingAlgorithm": {
+            "type": "string", "enum": WRAPPING_ALGORITHMS,
+            "description": (
+                "How the material will be wrapped. RSAES_OAEP_SHA_1/256: RSA-OAEP (the same hash for OAEP and MGF1, "
+                "empty label) of the material itself. RSA_AES_KEY_WRAP_SHA_1/256: RSA-OAEP of a fresh 32-byte AES "
+                "key, followed by AES key wrap with padding (RFC 5649) of the material under that key; needed for "
+                "private keys. RSAES_PKCS1_V1_5 and SM2PKE give 400 UnsupportedOperation."
+            ),
+        },
+        "wrappingKeySpec": {"type": "string", "enum": ["RSA_2048", "RSA_3072", "RSA_4096"],
+                            "description": "The size of the RSA wrapping key."},
+    },
+}
+
+schemas["GetParametersForImportResponse"] = {
+    "type": "object",
+    "required": ["keyId", "importToken", "publicKey", "parametersValidTo"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "importToken": blob("The one-time import token for ImportKeyMaterial, bound to this key."),
+        "publicKey": blob("The RSA wrapping public key as DER SubjectPublicKeyInfo."),
+        "parametersValidTo": date("When the token and wrapping key expire (24 hours)."),
+    },
+}
+
+schemas["ImportKeyMaterialRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["importToken", "encryptedKeyMaterial"],
+    "properties": {
+        "importToken": blob("The token from GetParametersForImport for this key (single use)."),
+        "encryptedKeyMaterial": blob(
+            "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for "
+            "SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, "
+            "48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys."),
+        "expirationModel": {
+            "type": "string", "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+            "default": "KEY_MATERIAL_EXPIRES",
+            "description": "KEY_MATERIAL_EXPIRES (the default) needs validTo; KEY_MATERIAL_DOES_NOT_EXPIRE forbids it.",
+        },
+        "validTo": {
+            "type": ["string", "number"],
+            "description": (
+                "When the material expires: an RFC 3339 date-time or epoch seconds, in the future and at most 365 "
+                "days ahead. The key then goes back to PendingImport until the same material is imported again."
+            ),
+            "examples": [DATE_EXAMPLE],
+        },
+        "importType": {
+            "type": "string", "enum": ["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"],
+            "description": (
+                "Optional. NEW_KEY_MATERIAL on a key that already had material (rotation of imported material) "
+                "gives 400 UnsupportedOperation."
+            ),
+        },
+    },
+}
+
+schemas["ImportKeyMaterialResponse"] = {
+    "type": "object",
+    "required": ["keyId", "keyMaterialId"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "keyMaterialId": {"type": "string", "pattern": "^[a-f0-9]{64}$",
+                          "description": "Names the imported material (the same for every import of the same material)."},
+    },
+}
+
+schemas["DeleteImportedKeyMaterialResponse"] = {
+    "type": "object",
+    "required": ["keyId"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "keyMaterialId": {"type": "string", "pattern": "^[a-f0-9]{64}$",
+                          "description": "The material deleted; absent when the key had none."},
+    },
+}
+
 # --------------------------------------------------------------------------- grants
 
 GRANT_OPERATIONS = [
     "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-    "DescribeKey", "CreateGrant", "RetireGrant",
+    "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey",
+    "GenerateMac", "VerifyMac", "DescribeKey", "CreateGrant", "RetireGrant",
 ]
 PRINCIPAL_ARN_EXAMPLE = "arn:aws:iam::000000000000:user/build-pipeline"
 PRINCIPAL_REF = {
@@ -1092,7 +1410,9 @@ responses = {
         "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member "
         "repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, "
         "IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, "
-        "UnsupportedOperation, InvalidGrantToken or MalformedPolicyDocument."),
+        "UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
+        "IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac "
+        "(VerifyMac: the MAC is not valid)."),
     "Forbidden": error_response(
         "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient "
         "(an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew "
@@ -1297,8 +1617,9 @@ add("get", "/v1/openapi.json", {
 
 add("post", "/v1/keys", op(
     "CreateKey", "Keys", "Create a key",
-    "Creates a symmetric encryption key (SYMMETRIC_DEFAULT, AES-256-GCM) with fresh key material. "
-    "The body may be omitted or `{}` for all defaults.",
+    "Creates a key with fresh key material: symmetric (SYMMETRIC_DEFAULT, AES-256-GCM, the default), RSA or ECC "
+    "(a private key that never leaves the service) or HMAC. With origin EXTERNAL the key has no material and "
+    "waits in PendingImport for ImportKeyMaterial. The body may be omitted or `{}` for all defaults.",
     "201", "KeyMetadataResponse", "The key was created.", errors=[],
     body="CreateKeyRequest", body_required=False))
 add("get", "/v1/keys", op(
@@ -1411,12 +1732,16 @@ DRY_RUN_NOTE = " With `dryRun: true` the request is only authorized: 412 DryRunO
 add("post", "/v1/encrypt", op(
     "Encrypt", "Cryptography", "Encrypt",
     "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption "
-    "context. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "context. With an RSA key of usage ENCRYPT_DECRYPT: RSA-OAEP (encryptionAlgorithm RSAES_OAEP_SHA_1 or "
+    "RSAES_OAEP_SHA_256, required), no encryption context, at most 214/190 (RSA_2048), 342/318 (RSA_3072) or "
+    "470/446 (RSA_4096) bytes, and the ciphertext is the raw RSA block. Signing and MAC keys give 400 "
+    "InvalidKeyUsage. " + CRYPTO_409 + DRY_RUN_NOTE,
     "200", "EncryptResponse", "The ciphertext.", errors=["404", "409", "412"], body="EncryptRequest"))
 add("post", "/v1/decrypt", op(
     "Decrypt", "Cryptography", "Decrypt",
     "Decrypts a ciphertext blob with exactly the encryption context it was made with "
-    "(400 InvalidCiphertext otherwise). " + CRYPTO_409 + DRY_RUN_NOTE,
+    "(400 InvalidCiphertext otherwise). An RSA ciphertext needs keyId and its encryptionAlgorithm. "
+    + CRYPTO_409 + DRY_RUN_NOTE,
     "200", "DecryptResponse", "The plaintext.", errors=["404", "409", "412"], body="DecryptRequest"))
 add("post", "/v1/reencrypt", op(
     "ReEncrypt", "Cryptography", "Re-encrypt",
@@ -1440,6 +1765,69 @@ add("post", "/v1/random", op(
     "GenerateRandom", "Cryptography", "Generate random bytes",
     "1–1024 bytes from the server's cryptographically secure random number generator.",
     "200", "GenerateRandomResponse", "The random bytes.", errors=[], body="GenerateRandomRequest"))
+add("post", "/v1/datakey-pair", op(
+    "GenerateDataKeyPair", "Cryptography", "Generate a data key pair",
+    "A fresh asymmetric key pair made outside any KMS key: the public key, the private key in the clear and "
+    "the private key sealed under a symmetric encryption key (another key gives 400 InvalidKeyUsage). "
+    + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateDataKeyPairResponse", "The key pair.", errors=["404", "409", "412"],
+    body="GenerateDataKeyPairRequest"))
+add("post", "/v1/datakey-pair/without-plaintext", op(
+    "GenerateDataKeyPairWithoutPlaintext", "Cryptography", "Generate a data key pair without the private key",
+    "As GenerateDataKeyPair, but the private key is returned only sealed. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateDataKeyPairWithoutPlaintextResponse", "The public key and the sealed private key.",
+    errors=["404", "409", "412"], body="GenerateDataKeyPairRequest"))
+add("post", "/v1/sign", op(
+    "Sign", "Cryptography", "Sign",
+    "Signs a message or its digest with the private key of a SIGN_VERIFY key (another usage gives 400 "
+    "InvalidKeyUsage); the private key never leaves the service. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "SignResponse", "The signature.", errors=["404", "409", "412"], body="SignRequest"))
+add("post", "/v1/verify", op(
+    "Verify", "Cryptography", "Verify a signature",
+    "Checks a signature with the public key of a SIGN_VERIFY key. An invalid signature (including one of the "
+    "wrong length or encoding) is 400 KMSInvalidSignature. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "VerifyResponse", "The signature is valid.", errors=["404", "409", "412"], body="VerifyRequest"))
+add("get", "/v1/keys/{keyId}/public-key", op(
+    "GetPublicKey", "Cryptography", "Get a key's public key",
+    "The public key of an asymmetric key as DER SubjectPublicKeyInfo, with its spec, usage and algorithms. "
+    "Symmetric and HMAC keys give 400 UnsupportedOperation. " + CRYPTO_409,
+    "200", "GetPublicKeyResponse", "The public key.", errors=["404", "409"], params=[ANYKEY],
+    body="GetPublicKeyRequest", body_required=False))
+add("post", "/v1/mac", op(
+    "GenerateMac", "Cryptography", "Generate a MAC",
+    "The HMAC of a message under an HMAC key (another usage gives 400 InvalidKeyUsage). " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateMacResponse", "The MAC.", errors=["404", "409", "412"], body="GenerateMacRequest"))
+add("post", "/v1/mac/verify", op(
+    "VerifyMac", "Cryptography", "Verify a MAC",
+    "Recomputes the HMAC and compares it in constant time; a mismatch is 400 KMSInvalidMac. " + CRYPTO_409
+    + DRY_RUN_NOTE,
+    "200", "VerifyMacResponse", "The MAC is valid.", errors=["404", "409", "412"], body="VerifyMacRequest"))
+
+IMPORT_STATE = (" The key must have origin EXTERNAL (else 400 UnsupportedOperation) and must not be pending deletion "
+                "(409 InvalidState).")
+add("post", "/v1/keys/{keyId}/import-parameters", op(
+    "GetParametersForImport", "Key material", "Get import parameters",
+    "A fresh RSA wrapping public key and a one-time import token for one ImportKeyMaterial into this key, valid "
+    "24 hours. The wrapping private key is stored only wrapped under the root key and deleted once used or "
+    "expired; a key has at most 10 sets outstanding (the oldest are dropped)." + IMPORT_STATE,
+    "200", "GetParametersForImportResponse", "The parameters.", errors=["404", "409"], params=[KEY],
+    body="GetParametersForImportRequest"))
+add("post", "/v1/keys/{keyId}/import", op(
+    "ImportKeyMaterial", "Key material", "Import key material",
+    "Unwraps the material with the token's wrapping key and makes it the key's: a key in PendingImport becomes "
+    "Enabled. The token must be for this key (400 InvalidImportToken), unexpired (400 ExpiredImportToken) and "
+    "unused; it is spent by the attempt whatever the outcome. Material that does not unwrap is 400 "
+    "InvalidCiphertext; material of the wrong size or type, or different from what the key had before, is 400 "
+    "IncorrectKeyMaterial (a key is bound to its material for life)." + IMPORT_STATE,
+    "200", "ImportKeyMaterialResponse", "The material was imported.", errors=["404", "409"], params=[KEY],
+    body="ImportKeyMaterialRequest"))
+add("delete", "/v1/keys/{keyId}/material", op(
+    "DeleteImportedKeyMaterial", "Key material", "Delete imported key material",
+    "Deletes the key's imported material now: the key goes to PendingImport until the same material is imported "
+    "again, after which every ciphertext made with it decrypts again. No effect on a key without material."
+    + IMPORT_STATE,
+    "200", "DeleteImportedKeyMaterialResponse", "The material was deleted (or there was none).",
+    errors=["404", "409"], params=[KEY]))
 
 GRANT = ref("GrantIdPath", "parameters")
 PRINCIPAL = ref("PrincipalPath", "parameters")
@@ -1612,13 +2000,16 @@ document = {
             "no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role "
             "and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its "
             "role's actions away and wins over everything else. A *grant* lets one principal use one key for some "
-            "operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, "
+            "operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), "
+            "GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DescribeKey, "
             "CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when "
             "no binding allows the request. The built-in roles cannot be changed: `admin` (every action), "
-            "`key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no "
-            "cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), "
-            "DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), "
-            "`decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The "
+            "`key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants, importing "
+            "and deleting key material, GetPublicKey; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, "
+            "GenerateDataKey(WithoutPlaintext), GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, "
+            "GenerateMac, VerifyMac, DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext), "
+            "GenerateDataKeyPair(WithoutPlaintext), GetPublicKey; never decrypt, sign or MAC), `decrypt-only` "
+            "(Decrypt, Verify, VerifyMac, GetPublicKey, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The "
             "first start creates an administrator principal bound to `admin` on all keys, and any change that would "
             "leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take "
             "permissions away: a Deny statement of a key's policy that matches the action and the caller refuses "
@@ -1637,7 +2028,9 @@ document = {
         {"name": "Tags", "description": "Key tags."},
         {"name": "Rotation", "description": "Key material rotation."},
         {"name": "Aliases", "description": "Friendly names for keys."},
-        {"name": "Cryptography", "description": "Encryption, decryption, data keys and random bytes."},
+        {"name": "Cryptography", "description": (
+            "Encryption, decryption, data keys and key pairs, signatures, public keys, MACs and random bytes.")},
+        {"name": "Key material", "description": "Importing key material into EXTERNAL keys (bring your own key)."},
         {"name": "Grants", "description": "Narrow, revocable permissions for one principal on one key."},
         {"name": "Key policies", "description": "Per-key policy documents; only their Deny statements have effect."},
         {"name": "Principals", "description": "Principals (callers) and their access keys."},
