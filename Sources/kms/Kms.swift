@@ -9,6 +9,6 @@ struct Kms: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, KeysCommand.self, AliasesCommand.self, AuditCommand.self,
             EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
-            EncryptCommand.self, DecryptCommand.self, InspectCommand.self, RewrapCommand.self,
+            EncryptCommand.self, DecryptCommand.self, InspectCommand.self, RewrapCommand.self, SignCommand.self, VerifyCommand.self,
         ])
 }
