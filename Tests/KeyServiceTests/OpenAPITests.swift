@@ -53,7 +53,7 @@ import protocol KeyService.Operation
     @Test func documentedInputsEqualAcceptedFields() throws {
         let doc = try openAPIDocument()
         let accepted = acceptedFields()
-        #expect(accepted.count == 60)
+        #expect(accepted.count == 64)
         #expect(Set(accepted.keys) == Set(RESTDoor.routes.compactMap(awsOperationName)))
         for route in RESTDoor.routes {
             let label = "\(route.method.rawValue) \(route.path)"
@@ -216,11 +216,12 @@ private func placeholders(in path: String) -> Set<String> {
     Set(path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) })
 }
 
-/// The AWS operation name (the documented operationId) of a route. ReEncrypt is
-/// authorized as kms:ReEncryptFrom (and kms:ReEncryptTo), so its action is named differently.
+/// The operation name (the documented operationId) of a route: the name of its
+/// `Operation` type, which is the AWS operation name for every KMS operation. It
+/// differs from the action where several operations share one (ReEncrypt is
+/// authorized as kms:ReEncryptFrom; the audit reads as audit:ReadAuditLog).
 private func awsOperationName(_ route: RESTRoute) -> String? {
-    guard let name = route.action?.operationName else { return nil }
-    return name == Action.reEncryptFrom.operationName ? "ReEncrypt" : name
+    route.operationId
 }
 
 /// Every member each operation's input accepts, by AWS operation name.
@@ -287,6 +288,11 @@ private func acceptedFields() -> [String: Set<String>] {
         "CreateBinding": Set(CreateBinding.Input.CodingKeys.allCases.map(\.stringValue)),
         "ListBindings": Set(ListBindings.Input.CodingKeys.allCases.map(\.stringValue)),
         "DeleteBinding": Set(DeleteBinding.Input.CodingKeys.allCases.map(\.stringValue)),
+        "QueryAuditLog": Set(QueryAuditLog.Input.CodingKeys.allCases.map(\.stringValue)),
+        "GetAuditCheckpoint": Set(GetAuditCheckpoint.Input.CodingKeys.allCases.map(\.stringValue))
+            .subtracting([EmptyInput.CodingKeys._none.stringValue]),
+        "VerifyAuditLog": Set(VerifyAuditLog.Input.CodingKeys.allCases.map(\.stringValue)),
+        "PruneAuditLog": Set(PruneAuditLog.Input.CodingKeys.allCases.map(\.stringValue)),
     ]
 }
 
@@ -452,6 +458,33 @@ private func outputSamples() throws -> [OutputSample] {
     try add("ListBindings", ListBindings.Output(bindings: [binding]))
     try add("ListBindings", ListBindings.Output(bindings: []), exact: false)
     try addEmpty(DeleteBinding.self)
+
+    // The audit log.
+    let auditRecord = AuditRecord(
+        sequence: 7, time: now.microseconds, requestId: keyId, principalId: keyId, principalName: "build-pipeline",
+        accessKeyId: "AKIAQ7XJ2M5N4B6C3DEF", sourceAddress: "127.0.0.1", userAgent: "kms-cli", api: "REST", action: "Encrypt",
+        keyId: keyId, keyVersion: 1, keyReference: "alias/test", encryptionContext: ["tenant": "acme"], grantId: grantId,
+        outcome: .denied, errorCode: "AccessDeniedException", reason: "no binding allows it")
+    let bareRecord = AuditRecord(
+        sequence: 8, time: now.microseconds, requestId: keyId, principalId: nil, principalName: nil, accessKeyId: nil,
+        sourceAddress: nil, userAgent: nil, api: "AWS", action: "ListKeys", keyId: nil, keyVersion: nil, keyReference: nil,
+        encryptionContext: nil, grantId: nil, outcome: .allowed, errorCode: nil, reason: nil)
+    let hash = [UInt8](repeating: 0xab, count: 32)
+    let checkpoint = AuditCheckpoint(sequence: 7, chainHash: Hex.encode(hash), time: now.microseconds, signature: "MEUCIQ==")
+    try add("QueryAuditLog", QueryAuditLog.Output(
+        records: [AuditRecordView(auditRecord, hash: hash, partition: Partition())], nextSequence: 7, lastSequence: 8))
+    try add("QueryAuditLog", QueryAuditLog.Output(
+        records: [AuditRecordView(bareRecord, hash: hash, partition: Partition())], nextSequence: nil, lastSequence: 8), exact: false)
+    try add("GetAuditCheckpoint", GetAuditCheckpoint.Output(checkpoint: checkpoint, publicKey: "-----BEGIN PUBLIC KEY-----"))
+    try add("GetAuditCheckpoint", GetAuditCheckpoint.Output(checkpoint: nil, publicKey: "-----BEGIN PUBLIC KEY-----"), exact: false)
+    try add("VerifyAuditLog", AuditVerification(
+        ok: false, recordsChecked: 8, checkpointsChecked: 1, firstSequence: 1, lastSequence: 8, firstBadSequence: 5,
+        problem: "record 5 does not match the chain"))
+    try add("VerifyAuditLog", AuditVerification(
+        ok: true, recordsChecked: 0, checkpointsChecked: 0, firstSequence: nil, lastSequence: nil, firstBadSequence: nil,
+        problem: nil), exact: false)
+    try add("PruneAuditLog", PruneAuditLog.Output(deleted: 6, anchor: checkpoint))
+    try add("PruneAuditLog", PruneAuditLog.Output(deleted: 0, anchor: nil), exact: false)
     return samples
 }
 

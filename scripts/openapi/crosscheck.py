@@ -1,7 +1,7 @@
 """Checks the OpenAPI document (JSON on stdin) against RESTDoor.routes and the operations' inputs.
 
-For every route: documented, with its success status; operationId = Action.operationName of the route's
-operation (ReEncrypt, whose action is kms:ReEncryptFrom, is documented as ReEncrypt); path parameters =
+For every route: documented, with its success status; operationId = the name of the route's Operation
+type (the AWS operation name for KMS operations); path parameters =
 the path template's placeholders = the route's path fields; query parameters = the route's query fields;
 path, query and body members together = the input's CodingKeys; body members never repeat path members;
 bodies refuse unknown members. No documented route is missing from RESTDoor.routes.
@@ -27,7 +27,24 @@ def res(o):
 
 src = open(os.path.join(ROOT, "Sources/KeyService/HTTP/RESTDoor.swift")).read()
 table = re.search(r"static let routes: \[RESTRoute\] = \[\n(.*?)\n    \]\n", src, re.S).group(1)
-routes = re.findall(r'route\(\.(\w+), "([^"]+)", (\w+)\.self(.*?)\),\n', table + "\n", re.S)
+
+
+def route_calls(text):
+    """Each `route(...)` call, with balanced parentheses (arguments may span lines)."""
+    calls, start = [], 0
+    while (start := text.find("route(.", start)) >= 0:
+        depth, i = 0, start + len("route")
+        while True:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+            if depth == 0:
+                break
+        calls.append(text[start + len("route("):i - 1])
+        start = i
+    return calls
+
+
+routes = [re.match(r'\.(\w+), "([^"]+)", (\w+)\.self(.*)$', call, re.S).groups() for call in route_calls(table)]
 assert len(routes) == table.count("route(."), "could not parse every route"
 
 # Dictionary literals bound to names (keyPath, paging, principalPath, ...).
@@ -75,8 +92,10 @@ raw_values = dict(re.findall(r'case (\w+) = "([^"]+)"', action_src))
 
 
 def operation_name(op):
-    name = raw_values[actions[op]].split(":", 1)[1]
-    return "ReEncrypt" if name == "ReEncryptFrom" else name
+    """The operation's type name: the AWS name of every KMS operation (ReEncrypt, authorized as
+    kms:ReEncryptFrom, included); the audit operations share the action audit:ReadAuditLog."""
+    assert op in actions and raw_values[actions[op]], op
+    return op
 
 
 seen = set()
@@ -116,4 +135,4 @@ for method, path, op, rest in routes:
 extra = {(p, m) for p, v in doc["paths"].items() for m in v} - seen - {("/v1/health", "get"), ("/v1/openapi.json", "get")}
 assert not extra, extra
 print(len(routes), "routes checked against document; no phantom routes; fields match CodingKeys; "
-      "operationIds match actions; parameters match path and query fields")
+      "operationIds match operation names; parameters match path and query fields")

@@ -847,6 +847,106 @@ schemas["DeleteImportedKeyMaterialResponse"] = {
     },
 }
 
+# --------------------------------------------------------------------------- audit
+
+schemas["AuditCheckpoint"] = {
+    "type": "object",
+    "required": ["sequence", "chainHash", "time", "signature"],
+    "description": "A signed checkpoint: the chain hash after a record, signed with the audit key (ECDSA P-256).",
+    "properties": {
+        "sequence": {"type": "integer", "description": "The sequence number of the last record it covers."},
+        "chainHash": {"type": "string", "description": "The chain hash after that record, lowercase hex."},
+        "time": {"type": "integer", "description": "When it was made: microseconds since the Unix epoch."},
+        "signature": {"type": "string", "contentEncoding": "base64",
+                      "description": "DER ECDSA signature over `kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>`."},
+    },
+}
+
+schemas["AuditRecord"] = {
+    "type": "object",
+    "required": ["sequence", "time", "requestId", "api", "action", "outcome", "hash"],
+    "description": "One request as the audit log recorded it. Never plaintext, key material or secrets.",
+    "properties": {
+        "sequence": {"type": "integer"},
+        "time": date("When the request was served."),
+        "requestId": {"type": "string"},
+        "principalId": {"type": "string"},
+        "principalName": {"type": "string"},
+        "accessKeyId": {"type": "string"},
+        "sourceAddress": {"type": "string"},
+        "userAgent": {"type": "string"},
+        "api": {"type": "string", "description": "REST, AWS, or SERVICE for what the service did on its own (such as DeleteExpiredKeyMaterial)."},
+        "action": {"type": "string", "examples": ["GenerateDataKey"]},
+        "keyId": {"type": "string"},
+        "keyArn": {"type": "string"},
+        "keyVersion": {"type": "integer"},
+        "keyReference": {"type": "string", "description": "The key as the request named it (alias, ARN or id)."},
+        "encryptionContext": ref("EncryptionContext"),
+        "grantId": {"type": "string"},
+        "outcome": {"type": "string", "enum": ["allowed", "denied", "error"]},
+        "errorCode": {"type": "string"},
+        "reason": {"type": "string", "description": "For denials: the binding, condition or policy statement that failed."},
+        "hash": {"type": "string", "description": "The chain hash after this record, lowercase hex."},
+    },
+}
+
+schemas["QueryAuditLogResponse"] = {
+    "type": "object",
+    "required": ["records", "lastSequence"],
+    "properties": {
+        "records": {"type": "array", "items": ref("AuditRecord"), "description": "Oldest first."},
+        "nextSequence": {"type": "integer", "description": "Present when more may follow: pass it as `afterSequence`."},
+        "lastSequence": {"type": "integer", "description": "The newest sequence number in the log."},
+    },
+}
+
+schemas["GetAuditCheckpointResponse"] = {
+    "type": "object",
+    "required": ["publicKey"],
+    "properties": {
+        "checkpoint": ref("AuditCheckpoint"),
+        "publicKey": {"type": "string", "description": "The audit public key (PEM) that verifies checkpoints."},
+    },
+}
+
+schemas["VerifyAuditLogRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"anchor": dict(ref("AuditCheckpoint"), description=(
+        "A checkpoint saved elsewhere earlier: the log must still reach it (detects truncation)."))},
+}
+
+schemas["AuditVerification"] = {
+    "type": "object",
+    "required": ["ok", "recordsChecked", "checkpointsChecked"],
+    "properties": {
+        "ok": {"type": "boolean"},
+        "recordsChecked": {"type": "integer"},
+        "checkpointsChecked": {"type": "integer"},
+        "firstSequence": {"type": "integer"},
+        "lastSequence": {"type": "integer"},
+        "firstBadSequence": {"type": "integer", "description": "The first sequence number at which something is wrong."},
+        "problem": {"type": "string"},
+    },
+}
+
+schemas["PruneAuditLogRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["beforeSequence"],
+    "properties": {"beforeSequence": {"type": "integer", "minimum": 1,
+                                      "description": "Delete records before the newest checkpoint below this sequence."}},
+}
+
+schemas["PruneAuditLogResponse"] = {
+    "type": "object",
+    "required": ["deleted"],
+    "properties": {
+        "deleted": {"type": "integer"},
+        "anchor": dict(ref("AuditCheckpoint"), description="The checkpoint the remaining chain now starts from."),
+    },
+}
+
 # --------------------------------------------------------------------------- grants
 
 GRANT_OPERATIONS = [
@@ -1894,6 +1994,42 @@ add("get", "/v1/keys/{keyId}/policies", op(
     "200", "ListKeyPoliciesResponse", "The policy names.", errors=["404"],
     params=[KEY, limit_param(1, 1000, 100), MARKER]))
 
+def int_query(name, description):
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": "integer"}}
+
+
+AUDIT_NOTE = " Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log."
+add("get", "/v1/audit/records", op(
+    "QueryAuditLog", "Audit", "Query the audit log",
+    "Records by time range, principal, action, key and outcome, oldest first, paginated by sequence. With `wait`, "
+    "a long poll: the answer comes as soon as a record after `afterSequence` exists, or after `wait` seconds." + AUDIT_NOTE,
+    "200", "QueryAuditLogResponse", "The records.", errors=[],
+    params=[query("from", "Records at or after this time: RFC 3339 or epoch seconds."),
+            query("to", "Records before this time: RFC 3339 or epoch seconds."),
+            query("principal", "Only this principal's records (name or id)."),
+            query("action", "Only this action (`Encrypt`)."),
+            query("keyId", "Only records about this key id."),
+            query("outcome", "allowed, denied or error."),
+            int_query("afterSequence", "Only records after this sequence number."),
+            limit_param(1, 1000, 100),
+            int_query("wait", "Long poll: wait up to this many seconds (0–60) for a record.")]))
+add("get", "/v1/audit/checkpoint", op(
+    "GetAuditCheckpoint", "Audit", "Get the newest checkpoint",
+    "Signs a checkpoint now and returns the newest one with the public key that verifies it; keep it elsewhere as "
+    "an anchor against truncation." + AUDIT_NOTE,
+    "200", "GetAuditCheckpointResponse", "The checkpoint.", errors=[]))
+add("post", "/v1/audit/verify", op(
+    "VerifyAuditLog", "Audit", "Verify the audit log",
+    "Checks every record's hash and every checkpoint's signature now; given an anchor, also that the log still "
+    "reaches it." + AUDIT_NOTE,
+    "200", "AuditVerification", "The result (ok false names the first problem).", errors=[],
+    body="VerifyAuditLogRequest", body_required=False))
+add("post", "/v1/audit/prune", op(
+    "PruneAuditLog", "Audit", "Prune the audit log",
+    "Deletes records before the newest checkpoint below beforeSequence (export them first); the chain stays "
+    "verifiable from that checkpoint. Needs audit:PruneAuditLog.",
+    "200", "PruneAuditLogResponse", "The records were deleted.", errors=[], body="PruneAuditLogRequest"))
+
 LOCKOUT = (" Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an "
            "unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).")
 SECRET_ONCE = (" The response carries the new secret in `accessKey.secretAccessKey` as plain text: it is shown "
@@ -2036,6 +2172,7 @@ document = {
         {"name": "Principals", "description": "Principals (callers) and their access keys."},
         {"name": "Roles", "description": "Named sets of actions: built-in and custom."},
         {"name": "Bindings", "description": "Roles given to principals on scopes of keys."},
+        {"name": "Audit", "description": "The hash-chained, signed audit log."},
         {"name": "Service", "description": "Unauthenticated service endpoints."},
     ],
     "paths": paths,

@@ -64,6 +64,10 @@ enum OpenAPIDocument {
           "description": "Roles given to principals on scopes of keys."
         },
         {
+          "name": "Audit",
+          "description": "The hash-chained, signed audit log."
+        },
+        {
           "name": "Service",
           "description": "Unauthenticated service endpoints."
         }
@@ -3161,6 +3165,322 @@ enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/records": {
+          "get": {
+            "operationId": "QueryAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Query the audit log",
+            "description": "Records by time range, principal, action, key and outcome, oldest first, paginated by sequence. With `wait`, a long poll: the answer comes as soon as a record after `afterSequence` exists, or after `wait` seconds. Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log.",
+            "parameters": [
+              {
+                "name": "from",
+                "in": "query",
+                "required": false,
+                "description": "Records at or after this time: RFC 3339 or epoch seconds.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "to",
+                "in": "query",
+                "required": false,
+                "description": "Records before this time: RFC 3339 or epoch seconds.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "principal",
+                "in": "query",
+                "required": false,
+                "description": "Only this principal's records (name or id).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "action",
+                "in": "query",
+                "required": false,
+                "description": "Only this action (`Encrypt`).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "keyId",
+                "in": "query",
+                "required": false,
+                "description": "Only records about this key id.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "outcome",
+                "in": "query",
+                "required": false,
+                "description": "allowed, denied or error.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "afterSequence",
+                "in": "query",
+                "required": false,
+                "description": "Only records after this sequence number.",
+                "schema": {
+                  "type": "integer"
+                }
+              },
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–1000, default 100).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              {
+                "name": "wait",
+                "in": "query",
+                "required": false,
+                "description": "Long poll: wait up to this many seconds (0–60) for a record.",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The records.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/QueryAuditLogResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/checkpoint": {
+          "get": {
+            "operationId": "GetAuditCheckpoint",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Get the newest checkpoint",
+            "description": "Signs a checkpoint now and returns the newest one with the public key that verifies it; keep it elsewhere as an anchor against truncation. Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log.",
+            "responses": {
+              "200": {
+                "description": "The checkpoint.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GetAuditCheckpointResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/verify": {
+          "post": {
+            "operationId": "VerifyAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Verify the audit log",
+            "description": "Checks every record's hash and every checkpoint's signature now; given an anchor, also that the log still reaches it. Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log.",
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/VerifyAuditLogRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The result (ok false names the first problem).",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/AuditVerification"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/prune": {
+          "post": {
+            "operationId": "PruneAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Prune the audit log",
+            "description": "Deletes records before the newest checkpoint below beforeSequence (export them first); the chain stays verifiable from that checkpoint. Needs audit:PruneAuditLog.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PruneAuditLogRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The records were deleted.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/PruneAuditLogResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
               },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
@@ -6364,6 +6684,237 @@ enum OpenAPIDocument {
                 "type": "string",
                 "pattern": "^[a-f0-9]{64}$",
                 "description": "The material deleted; absent when the key had none."
+              }
+            }
+          },
+          "AuditCheckpoint": {
+            "type": "object",
+            "required": [
+              "sequence",
+              "chainHash",
+              "time",
+              "signature"
+            ],
+            "description": "A signed checkpoint: the chain hash after a record, signed with the audit key (ECDSA P-256).",
+            "properties": {
+              "sequence": {
+                "type": "integer",
+                "description": "The sequence number of the last record it covers."
+              },
+              "chainHash": {
+                "type": "string",
+                "description": "The chain hash after that record, lowercase hex."
+              },
+              "time": {
+                "type": "integer",
+                "description": "When it was made: microseconds since the Unix epoch."
+              },
+              "signature": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "DER ECDSA signature over `kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>`."
+              }
+            }
+          },
+          "AuditRecord": {
+            "type": "object",
+            "required": [
+              "sequence",
+              "time",
+              "requestId",
+              "api",
+              "action",
+              "outcome",
+              "hash"
+            ],
+            "description": "One request as the audit log recorded it. Never plaintext, key material or secrets.",
+            "properties": {
+              "sequence": {
+                "type": "integer"
+              },
+              "time": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the request was served. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "requestId": {
+                "type": "string"
+              },
+              "principalId": {
+                "type": "string"
+              },
+              "principalName": {
+                "type": "string"
+              },
+              "accessKeyId": {
+                "type": "string"
+              },
+              "sourceAddress": {
+                "type": "string"
+              },
+              "userAgent": {
+                "type": "string"
+              },
+              "api": {
+                "type": "string",
+                "description": "REST, AWS, or SERVICE for what the service did on its own (such as DeleteExpiredKeyMaterial)."
+              },
+              "action": {
+                "type": "string",
+                "examples": [
+                  "GenerateDataKey"
+                ]
+              },
+              "keyId": {
+                "type": "string"
+              },
+              "keyArn": {
+                "type": "string"
+              },
+              "keyVersion": {
+                "type": "integer"
+              },
+              "keyReference": {
+                "type": "string",
+                "description": "The key as the request named it (alias, ARN or id)."
+              },
+              "encryptionContext": {
+                "$ref": "#/components/schemas/EncryptionContext"
+              },
+              "grantId": {
+                "type": "string"
+              },
+              "outcome": {
+                "type": "string",
+                "enum": [
+                  "allowed",
+                  "denied",
+                  "error"
+                ]
+              },
+              "errorCode": {
+                "type": "string"
+              },
+              "reason": {
+                "type": "string",
+                "description": "For denials: the binding, condition or policy statement that failed."
+              },
+              "hash": {
+                "type": "string",
+                "description": "The chain hash after this record, lowercase hex."
+              }
+            }
+          },
+          "QueryAuditLogResponse": {
+            "type": "object",
+            "required": [
+              "records",
+              "lastSequence"
+            ],
+            "properties": {
+              "records": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/AuditRecord"
+                },
+                "description": "Oldest first."
+              },
+              "nextSequence": {
+                "type": "integer",
+                "description": "Present when more may follow: pass it as `afterSequence`."
+              },
+              "lastSequence": {
+                "type": "integer",
+                "description": "The newest sequence number in the log."
+              }
+            }
+          },
+          "GetAuditCheckpointResponse": {
+            "type": "object",
+            "required": [
+              "publicKey"
+            ],
+            "properties": {
+              "checkpoint": {
+                "$ref": "#/components/schemas/AuditCheckpoint"
+              },
+              "publicKey": {
+                "type": "string",
+                "description": "The audit public key (PEM) that verifies checkpoints."
+              }
+            }
+          },
+          "VerifyAuditLogRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "anchor": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "A checkpoint saved elsewhere earlier: the log must still reach it (detects truncation)."
+              }
+            }
+          },
+          "AuditVerification": {
+            "type": "object",
+            "required": [
+              "ok",
+              "recordsChecked",
+              "checkpointsChecked"
+            ],
+            "properties": {
+              "ok": {
+                "type": "boolean"
+              },
+              "recordsChecked": {
+                "type": "integer"
+              },
+              "checkpointsChecked": {
+                "type": "integer"
+              },
+              "firstSequence": {
+                "type": "integer"
+              },
+              "lastSequence": {
+                "type": "integer"
+              },
+              "firstBadSequence": {
+                "type": "integer",
+                "description": "The first sequence number at which something is wrong."
+              },
+              "problem": {
+                "type": "string"
+              }
+            }
+          },
+          "PruneAuditLogRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "beforeSequence"
+            ],
+            "properties": {
+              "beforeSequence": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Delete records before the newest checkpoint below this sequence."
+              }
+            }
+          },
+          "PruneAuditLogResponse": {
+            "type": "object",
+            "required": [
+              "deleted"
+            ],
+            "properties": {
+              "deleted": {
+                "type": "integer"
+              },
+              "anchor": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "The checkpoint the remaining chain now starts from."
               }
             }
           },

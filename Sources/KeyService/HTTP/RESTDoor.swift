@@ -13,6 +13,8 @@ struct RESTRoute: Sendable {
     let method: HTTPRequest.Method
     let path: String
     let action: Action?
+    /// The operation's name (its type: `CreateKey`, `QueryAuditLog`), the OpenAPI operationId.
+    let operationId: String
     let bodyLimit: Int
     let status: HTTPResponse.Status
     /// Path parameter → input field.
@@ -33,7 +35,8 @@ enum RESTDoor {
         path pathFields: [String: String] = [:], query: [String: (field: String, type: RESTRoute.QueryType)] = [:]
     ) -> RESTRoute {
         RESTRoute(
-            method: method, path: path, action: Op.action, bodyLimit: defaultBodyLimit, status: status,
+            method: method, path: path, action: Op.action, operationId: String(describing: Op.self),
+            bodyLimit: defaultBodyLimit, status: status,
             pathFields: pathFields, queryFields: query
         ) { data, service, context throws(KMSError) in
             let input: Op.Input
