@@ -118,7 +118,8 @@ enum SigningInput {
         }
         if size <= maximumRawSize && size > 0 { return (try readInput(path), .raw) }
         guard algorithm.acceptsDigest else {
-            throw ValidationError("\(algorithm.rawValue) signs messages of 1 to \(maximumRawSize) bytes only; \(path) has \(size)")
+            Terminal.printError("kms: \(algorithm.rawValue) signs messages of 1 to \(maximumRawSize) bytes only; \(path) has \(size)")
+            throw ExitCode(ExitCodes.usage)
         }
         return (try hash(path, algorithm.digest), .digest)
     }

@@ -149,7 +149,10 @@ import Testing
 
         h.clock.advance(days: 9)
         #expect(await h.service.runMaintenance().expired == 0)
+        #expect(try await h.decrypt(blob, context: ["a": "b"]) == utf8("long lived"))
         h.clock.advance(days: 1)
+        // Refused from ValidTo on, even before maintenance has deleted the material.
+        await expectError(.invalidState) { try await h.decrypt(blob, context: ["a": "b"]) }
         #expect(await h.service.runMaintenance().expired == 1)
         let expired = try await h.describe(key)
         #expect(expired.keyState == "PendingImport" && expired.validTo == nil && expired.expirationModel == nil)

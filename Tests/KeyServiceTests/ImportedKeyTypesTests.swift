@@ -87,6 +87,25 @@ import Testing
         #expect(try await third.decrypt(blob) == utf8("persisted"))
     }
 
+    @Test func expiryOfImportedMaterialIsAuditedAsDeleteExpiredKeyMaterial() async throws {
+        let clock = TestClock()
+        let audit = try AuditLog(path: ":memory:", signingKey: try AsymmetricPrivateKey.generate(.ecP256), clock: clock.read, logger: quietLogger)
+        let service = try KeyService(store: MemoryKeyStore(), rootKey: TestKeys.root, audit: audit, clock: clock.read, logger: quietLogger)
+        _ = try await service.bootstrapAdministrator()
+        let h = ServiceHarness(service: service, clock: clock, store: MemoryKeyStore(),
+                               context: ServiceHarness.callContext(principalId: try #require(service.administratorId)))
+        let key = try await h.createKey(spec: "HMAC_256", origin: "EXTERNAL")
+        try await h.importMaterial(key, try SecureBytes.random(count: 32), validTo: clock.now.adding(days: 1))
+        clock.advance(days: 2)
+        #expect(await service.runMaintenance().expired == 1)
+        var query = AuditQuery()
+        query.action = "DeleteExpiredKeyMaterial"
+        let records = try audit.records(query).map(\.record)
+        #expect(records.count == 1)
+        #expect(records.first?.keyId == key && records.first?.api == "SERVICE" && records.first?.principalId == nil)
+        #expect(try await h.describe(key).keyState == "PendingImport")
+    }
+
     @Test func anotherRootKeyCannotUseStoredWrappingKeys() async throws {
         let store = MemoryKeyStore()
         let first = try await ServiceHarness.make(store: store)

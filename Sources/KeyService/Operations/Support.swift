@@ -138,8 +138,12 @@ extension KeyService {
     }
 
     /// The error a key's state gives for cryptographic use, or nil if it is usable.
+    /// Imported material past its ValidTo is refused at once, before maintenance deletes it.
     func stateError(_ record: KeyRecord) -> KMSError? {
         let arn = partition.keyArn(record.id)
+        if record.state == .enabled, record.expirationModel == .keyMaterialExpires, let validTo = record.validTo, validTo <= now {
+            return KMSError(.invalidState, "\(arn) is pending import.")
+        }
         switch record.state {
         case .enabled: return nil
         case .disabled: return KMSError(.disabled, "\(arn) is disabled.")
