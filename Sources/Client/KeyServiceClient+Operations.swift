@@ -26,21 +26,27 @@ extension KeyServiceClient {
         return query
     }
 
-    private static func decodeBlob(_ string: String) throws -> [UInt8] {
+    static func decodeBlob(_ string: String) throws -> [UInt8] {
         guard let bytes = Base64.decode(string) else { throw ClientError.invalidResponse("a blob is not valid base64") }
         return bytes
     }
 
-    private static func decodeSecret(_ string: String) throws -> SecureBytes {
+    static func decodeSecret(_ string: String) throws -> SecureBytes {
         guard let bytes = Base64.decodeSecret(string) else { throw ClientError.invalidResponse("a secret is not valid base64") }
         return bytes
     }
 
     // MARK: Keys
 
-    public func createKey(description: String? = nil, tags: [String: String] = [:]) async throws -> KeyMetadata {
+    /// Creates a key: symmetric by default; `keySpec`, `keyUsage` and `origin`
+    /// (EXTERNAL: no material until it is imported) as AWS names them.
+    public func createKey(description: String? = nil, tags: [String: String] = [:], keySpec: String? = nil,
+                          keyUsage: String? = nil, origin: String? = nil) async throws -> KeyMetadata {
         var body: [String: Any] = [:]
         if let description { body["description"] = description }
+        if let keySpec { body["keySpec"] = keySpec }
+        if let keyUsage { body["keyUsage"] = keyUsage }
+        if let origin { body["origin"] = origin }
         if !tags.isEmpty { body["tags"] = tags.sorted { $0.key < $1.key }.map { ["tagKey": $0.key, "tagValue": $0.value] } }
         return try await send(.POST, "/v1/keys", body: body, as: Metadata.self).keyMetadata
     }

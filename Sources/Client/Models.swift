@@ -16,6 +16,11 @@ public struct KeyMetadata: Decodable, Sendable, Equatable {
     public var keyManager: String
     public var keySpec: String
     public var encryptionAlgorithms: [String]?
+    public var signingAlgorithms: [String]?
+    public var macAlgorithms: [String]?
+    /// Imported keys: KEY_MATERIAL_EXPIRES or KEY_MATERIAL_DOES_NOT_EXPIRE, and when the material expires.
+    public var expirationModel: String?
+    public var validTo: String?
     public var multiRegion: Bool
 }
 

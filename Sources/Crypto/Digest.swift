@@ -1,7 +1,11 @@
 internal import COpenSSL
 
-/// The SHA-2 digests the service uses.
+/// The digests the service uses: SHA-2, and SHA-1 only where a standard
+/// still names it (RSA-OAEP with SHA-1 for `RSAES_OAEP_SHA_1` and the
+/// `*_SHA_1` import wrapping algorithms), never for signatures or MACs.
 public enum DigestAlgorithm: String, Sendable, CaseIterable {
+    case sha1 = "SHA1"
+    case sha224 = "SHA224"
     case sha256 = "SHA256"
     case sha384 = "SHA384"
     case sha512 = "SHA512"
@@ -9,6 +13,8 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
     /// Output size in bytes.
     public var outputSize: Int {
         switch self {
+        case .sha1: 20
+        case .sha224: 28
         case .sha256: 32
         case .sha384: 48
         case .sha512: 64
@@ -17,6 +23,8 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
 
     var md: OpaquePointer {
         switch self {
+        case .sha1: FetchedAlgorithms.sha1
+        case .sha224: FetchedAlgorithms.sha224
         case .sha256: FetchedAlgorithms.sha256
         case .sha384: FetchedAlgorithms.sha384
         case .sha512: FetchedAlgorithms.sha512
@@ -27,12 +35,17 @@ public enum DigestAlgorithm: String, Sendable, CaseIterable {
 /// Algorithm objects fetched once from the default provider (an implicit fetch
 /// on every call costs about a microsecond). They live for the process.
 enum FetchedAlgorithms {
+    nonisolated(unsafe) static let sha1: OpaquePointer = EVP_MD_fetch(nil, "SHA1", nil)!
+    nonisolated(unsafe) static let sha224: OpaquePointer = EVP_MD_fetch(nil, "SHA2-224", nil)!
     nonisolated(unsafe) static let sha256: OpaquePointer = EVP_MD_fetch(nil, "SHA2-256", nil)!
     nonisolated(unsafe) static let sha384: OpaquePointer = EVP_MD_fetch(nil, "SHA2-384", nil)!
     nonisolated(unsafe) static let sha512: OpaquePointer = EVP_MD_fetch(nil, "SHA2-512", nil)!
     nonisolated(unsafe) static let aes128gcm: OpaquePointer = EVP_CIPHER_fetch(nil, "AES-128-GCM", nil)!
     nonisolated(unsafe) static let aes192gcm: OpaquePointer = EVP_CIPHER_fetch(nil, "AES-192-GCM", nil)!
     nonisolated(unsafe) static let aes256gcm: OpaquePointer = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)!
+    nonisolated(unsafe) static let aes128wrapPad: OpaquePointer = EVP_CIPHER_fetch(nil, "AES-128-WRAP-PAD", nil)!
+    nonisolated(unsafe) static let aes192wrapPad: OpaquePointer = EVP_CIPHER_fetch(nil, "AES-192-WRAP-PAD", nil)!
+    nonisolated(unsafe) static let aes256wrapPad: OpaquePointer = EVP_CIPHER_fetch(nil, "AES-256-WRAP-PAD", nil)!
 }
 
 /// One-shot and streaming SHA-2.

@@ -9,18 +9,25 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [
             Create.self, List.self, Describe.self, UpdateDescription.self, Enable.self, Disable.self, Rotate.self,
             Rotation.self, Rotations.self, ScheduleDeletion.self, CancelDeletion.self, TagKey.self, UntagKey.self, Tags.self,
-            KeyPolicyCommand.self,
+            KeyPolicyCommand.self, Import.self, DeleteMaterial.self, PublicKey.self,
         ])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a symmetric key (AES-256-GCM).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key: symmetric AES-256-GCM by default; RSA, ECC and HMAC with --key-spec.")
         @OptionGroup var options: ClientOptions
         @Option(help: "Description.") var description: String?
         @Option(name: .customLong("tag"), help: "A tag key=value (repeatable).") var tags: [String] = []
+        @Option(help: "SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/P384/P521, ECC_NIST_EDWARDS25519, HMAC_224/256/384/512.")
+        var keySpec: String?
+        @Option(help: "ENCRYPT_DECRYPT, SIGN_VERIFY or GENERATE_VERIFY_MAC (default: the spec's first).") var keyUsage: String?
+        @Option(help: "AWS_KMS (default) or EXTERNAL: no material until `kms keys import`.") var origin: String?
         func run() async throws {
             let tagPairs = try parsePairs(tags, option: "--tag")
             try await runClient {
-                try await options.makeClient().createKey(description: description, tags: tagPairs).emit(options.output)
+                try await options.makeClient().createKey(
+                    description: description, tags: tagPairs, keySpec: keySpec, keyUsage: keyUsage, origin: origin
+                ).emit(options.output)
             }
         }
     }

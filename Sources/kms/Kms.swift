@@ -9,7 +9,7 @@ struct Kms: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, KeysCommand.self, AliasesCommand.self, AuditCommand.self,
             EncryptBlobCommand.self, DecryptBlobCommand.self, DataKeyCommand.self, RandomCommand.self,
-            EncryptCommand.self, DecryptCommand.self, InspectCommand.self, RewrapCommand.self,
+            EncryptCommand.self, DecryptCommand.self, InspectCommand.self, RewrapCommand.self, SignCommand.self, VerifyCommand.self,
             PrincipalsCommand.self, RolesCommand.self, BindCommand.self, UnbindCommand.self, BindingsCommand.self,
             GrantsCommand.self, BackupCommand.self, RestoreCommand.self,
         ])

@@ -113,7 +113,9 @@ func runClient(_ body: () async throws -> Void) async throws {
             if code == "AccessDenied" || code == "UnrecognizedClient" || code == "InvalidSignature" || status == 403 {
                 throw ExitCode(ExitCodes.accessDenied)
             }
-            if code == "InvalidCiphertext" || code == "IncorrectKey" { throw ExitCode(ExitCodes.integrity) }
+            if ["InvalidCiphertext", "IncorrectKey", "IncorrectKeyMaterial", "KMSInvalidSignature", "KMSInvalidMac"].contains(code) {
+                throw ExitCode(ExitCodes.integrity)
+            }
             throw ExitCode(ExitCodes.failure)
         case .unreachable: throw ExitCode(ExitCodes.unreachable)
         case .configuration: throw ExitCode(ExitCodes.usage)
@@ -164,6 +166,11 @@ extension KeyMetadata {
             "keyManager": keyManager, "keySpec": keySpec, "multiRegion": multiRegion,
         ]
         if let deletionDate { object["deletionDate"] = deletionDate }
+        if let signingAlgorithms { object["signingAlgorithms"] = signingAlgorithms }
+        if let encryptionAlgorithms { object["encryptionAlgorithms"] = encryptionAlgorithms }
+        if let macAlgorithms { object["macAlgorithms"] = macAlgorithms }
+        if let expirationModel { object["expirationModel"] = expirationModel }
+        if let validTo { object["validTo"] = validTo }
         return object
     }
 
@@ -173,6 +180,10 @@ extension KeyMetadata {
             ["Spec", keySpec], ["Usage", keyUsage], ["Origin", origin],
         ]
         if let deletionDate { rows.append(["DeletionDate", deletionDate]) }
+        if let signingAlgorithms { rows.append(["Signing", signingAlgorithms.joined(separator: " ")]) }
+        if let macAlgorithms { rows.append(["Mac", macAlgorithms.joined(separator: " ")]) }
+        if let expirationModel { rows.append(["Expiration", expirationModel]) }
+        if let validTo { rows.append(["ValidTo", validTo]) }
         emitPairs(format, json: ["keyMetadata": json], rows: rows)
     }
 }

@@ -1,10 +1,11 @@
 import Testing
 @testable import KeyCrypto
 
-/// HMAC-SHA-256/384/512 against RFC 4231 (as cryptography-vectors ships it:
+/// HMAC-SHA-224/256/384/512 against RFC 4231 (as cryptography-vectors ships it:
 /// test cases 1–4, 6 and 7; its files leave out the truncated case 5).
 struct HMACTests {
-    @Test(arguments: [("hmac/rfc-4231-sha256.txt", DigestAlgorithm.sha256),
+    @Test(arguments: [("hmac/rfc-4231-sha224.txt", DigestAlgorithm.sha224),
+                      ("hmac/rfc-4231-sha256.txt", .sha256),
                       ("hmac/rfc-4231-sha384.txt", .sha384),
                       ("hmac/rfc-4231-sha512.txt", .sha512)])
     func rfc4231VectorsAuthenticateAndVerify(path: String, algorithm: DigestAlgorithm) throws {

@@ -20,6 +20,8 @@ extension DigestAlgorithm {
     /// The algorithm a vector file names (`SHA-256`, `sha256`, `SHA256`…).
     init?(vectorName: String) {
         switch vectorName.uppercased().replacingOccurrences(of: "-", with: "") {
+        case "SHA1": self = .sha1
+        case "SHA224": self = .sha224
         case "SHA256": self = .sha256
         case "SHA384": self = .sha384
         case "SHA512": self = .sha512

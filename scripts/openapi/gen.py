@@ -21,6 +21,22 @@ def date(description):
     }
 
 
+KEY_SPECS = [
+    "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521",
+    "ECC_NIST_EDWARDS25519", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512",
+]
+KEY_USAGES = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"]
+SIGNING_ALGORITHMS = [
+    "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512",
+    "ED25519_SHA_512",
+]
+MAC_ALGORITHMS = ["HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384", "HMAC_SHA_512"]
+KEY_PAIR_SPECS = [
+    "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_NIST_EDWARDS25519",
+]
+WRAPPING_ALGORITHMS = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256"]
+
 # --------------------------------------------------------------------------- schemas
 
 schemas = {}
@@ -42,7 +58,8 @@ schemas["Error"] = {
                         "A stable, machine-readable error code. Clients should branch on this, never on `message`. "
                         "400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, "
                         "InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, "
-                        "InvalidGrantToken, MalformedPolicyDocument. 403: AccessDenied, MissingAuthentication, "
+                        "InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
+                        "IncorrectKeyMaterial, KMSInvalidSignature, KMSInvalidMac. 403: AccessDenied, MissingAuthentication, "
                         "IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. "
                         "405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. "
                         "413: PayloadTooLarge. "
@@ -111,8 +128,11 @@ schemas["GrantTokens"] = {
 
 schemas["EncryptionAlgorithm"] = {
     "type": "string",
-    "enum": ["SYMMETRIC_DEFAULT"],
-    "description": "Only SYMMETRIC_DEFAULT (AES-256-GCM) is supported; it is the default.",
+    "enum": ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
+    "description": (
+        "SYMMETRIC_DEFAULT (AES-256-GCM, the default) for symmetric keys; RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 "
+        "(required) for RSA keys of usage ENCRYPT_DECRYPT. ReEncrypt supports symmetric keys only."
+    ),
 }
 
 schemas["CiphertextBlob"] = {
@@ -134,15 +154,31 @@ schemas["KeyMetadata"] = {
         "creationDate": date("When the key was created."),
         "enabled": {"type": "boolean", "description": "True exactly when keyState is Enabled."},
         "description": {"type": "string"},
-        "keyUsage": {"type": "string", "enum": ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"]},
+        "keyUsage": {"type": "string", "enum": KEY_USAGES},
         "keyState": {"type": "string", "enum": ["Enabled", "Disabled", "PendingDeletion", "PendingImport"]},
         "deletionDate": date("When the key material will be destroyed; present only in state PendingDeletion."),
         "origin": {"type": "string", "enum": ["AWS_KMS", "EXTERNAL"]},
         "keyManager": {"type": "string", "enum": ["CUSTOMER"]},
         "customerMasterKeySpec": {"type": "string", "description": "Deprecated; the same as keySpec.",
                                   "examples": ["SYMMETRIC_DEFAULT"]},
-        "keySpec": {"type": "string", "examples": ["SYMMETRIC_DEFAULT"]},
-        "encryptionAlgorithms": {"type": "array", "items": {"type": "string"}, "examples": [["SYMMETRIC_DEFAULT"]]},
+        "keySpec": {"type": "string", "enum": KEY_SPECS, "examples": ["SYMMETRIC_DEFAULT"]},
+        "encryptionAlgorithms": {
+            "type": "array", "items": {"type": "string"}, "examples": [["SYMMETRIC_DEFAULT"]],
+            "description": "Keys of usage ENCRYPT_DECRYPT: SYMMETRIC_DEFAULT, or the two RSAES_OAEP_* for RSA keys.",
+        },
+        "signingAlgorithms": {
+            "type": "array", "items": {"type": "string", "enum": SIGNING_ALGORITHMS},
+            "description": "Keys of usage SIGN_VERIFY: the algorithms Sign and Verify accept with this key.",
+        },
+        "macAlgorithms": {
+            "type": "array", "items": {"type": "string", "enum": MAC_ALGORITHMS},
+            "description": "HMAC keys: the one MAC algorithm of the key spec.",
+        },
+        "expirationModel": {
+            "type": "string", "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+            "description": "Keys of origin EXTERNAL while they have imported material: whether it expires.",
+        },
+        "validTo": date("When the imported material expires; present only with KEY_MATERIAL_EXPIRES."),
         "multiRegion": {"type": "boolean", "description": "Always false."},
     },
 }
@@ -180,21 +216,31 @@ schemas["CreateKeyRequest"] = {
     "additionalProperties": False,
     "properties": {
         "description": {"type": "string", "maxLength": 8192, "description": "At most 8192 characters. Default: empty."},
-        "keyUsage": {"type": "string", "enum": ["ENCRYPT_DECRYPT"], "description": "Default ENCRYPT_DECRYPT."},
+        "keyUsage": {
+            "type": "string", "enum": KEY_USAGES,
+            "description": (
+                "ENCRYPT_DECRYPT (symmetric and RSA keys), SIGN_VERIFY (RSA and ECC keys) or GENERATE_VERIFY_MAC "
+                "(HMAC keys). Default: the spec's first (ENCRYPT_DECRYPT for symmetric and RSA, SIGN_VERIFY for "
+                "ECC, GENERATE_VERIFY_MAC for HMAC); a usage the spec does not allow gives 400 ValidationError."
+            ),
+        },
         "keySpec": {
             "type": "string",
-            "enum": ["SYMMETRIC_DEFAULT"],
-            "description": "Default SYMMETRIC_DEFAULT. Other AWS key specs give 400 UnsupportedOperation.",
+            "enum": KEY_SPECS,
+            "description": "Default SYMMETRIC_DEFAULT. Other AWS key specs (ECC_SECG_P256K1, SM2, ML_DSA_*) give 400 UnsupportedOperation.",
         },
         "customerMasterKeySpec": {
             "type": "string",
-            "enum": ["SYMMETRIC_DEFAULT"],
+            "enum": KEY_SPECS,
             "description": "Deprecated synonym of keySpec; if both are given they must be equal.",
         },
         "origin": {
             "type": "string",
-            "enum": ["AWS_KMS"],
-            "description": "Default AWS_KMS; other origins give 400 UnsupportedOperation.",
+            "enum": ["AWS_KMS", "EXTERNAL"],
+            "description": (
+                "Default AWS_KMS (the service makes the material). EXTERNAL makes a key without material in state "
+                "PendingImport, for ImportKeyMaterial; other origins give 400 UnsupportedOperation."
+            ),
         },
         "tags": {"type": "array", "items": ref("Tag"), "maxItems": 50},
         "multiRegion": {
@@ -530,11 +576,383 @@ schemas["GenerateRandomResponse"] = {
     },
 }
 
+def blob(description):
+    return {"type": "string", "contentEncoding": "base64", "description": description + " Standard base64."}
+
+
+ARN_OUT = {"type": "string", "description": "The key ARN.", "examples": [KEY_ARN_EXAMPLE]}
+MESSAGE_IN = dict(PLAINTEXT_IN, description=(
+    "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message "
+    "made with the signing algorithm's hash function (32, 48 or 64 bytes)."))
+MESSAGE_TYPE = {
+    "type": "string", "enum": ["RAW", "DIGEST"], "default": "RAW",
+    "description": (
+        "RAW (default): the service hashes the message with the algorithm's hash. DIGEST: the message is that hash "
+        "already (its length must match; not allowed with ED25519_SHA_512). Both give the same signature."
+    ),
+}
+SIGNING_ALGORITHM = {
+    "type": "string", "enum": SIGNING_ALGORITHMS,
+    "description": (
+        "One of the key's signingAlgorithms (else 400 InvalidKeyUsage): RSASSA_PSS_* (salt length = hash length) "
+        "and RSASSA_PKCS1_V1_5_* for RSA keys, ECDSA_SHA_256/384/512 for P-256/P-384/P-521 keys (DER signatures), "
+        "ED25519_SHA_512 for ECC_NIST_EDWARDS25519 keys."
+    ),
+}
+MAC_ALGORITHM = {
+    "type": "string", "enum": MAC_ALGORITHMS,
+    "description": "The key's MAC algorithm (HMAC_256 keys: HMAC_SHA_256, and so on); another gives 400 InvalidKeyUsage.",
+}
+
+schemas["SignRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "signingAlgorithm"],
+    "properties": {
+        "keyId": dict(ANY_KEY, description="A key of usage SIGN_VERIFY: " + ANY_KEY["description"][2:]),
+        "message": MESSAGE_IN,
+        "messageType": MESSAGE_TYPE,
+        "signingAlgorithm": SIGNING_ALGORITHM,
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["SignResponse"] = {
+    "type": "object",
+    "required": ["keyId", "signature", "signingAlgorithm"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "signature": blob(
+            "The signature: DER ECDSA-Sig-Value for ECDSA, the RSA signature block for RSA, 64 bytes for Ed25519; "
+            "it verifies with `openssl dgst -verify` against the key's public key."),
+        "signingAlgorithm": {"type": "string", "enum": SIGNING_ALGORITHMS},
+    },
+}
+
+schemas["VerifyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "signature", "signingAlgorithm"],
+    "properties": {
+        "keyId": dict(ANY_KEY, description="A key of usage SIGN_VERIFY: " + ANY_KEY["description"][2:]),
+        "message": MESSAGE_IN,
+        "messageType": MESSAGE_TYPE,
+        "signature": dict(blob("The signature to check (1–6144 bytes)."), minLength=4, maxLength=8192),
+        "signingAlgorithm": SIGNING_ALGORITHM,
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["VerifyResponse"] = {
+    "type": "object",
+    "required": ["keyId", "signatureValid", "signingAlgorithm"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "signatureValid": {"type": "boolean", "const": True,
+                           "description": "Always true: an invalid signature is 400 KMSInvalidSignature."},
+        "signingAlgorithm": {"type": "string", "enum": SIGNING_ALGORITHMS},
+    },
+}
+
+schemas["GetPublicKeyRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Optional; accepted for AWS compatibility.",
+    "properties": {"grantTokens": ref("GrantTokens")},
+}
+
+schemas["GetPublicKeyResponse"] = {
+    "type": "object",
+    "required": ["keyId", "publicKey", "customerMasterKeySpec", "keySpec", "keyUsage"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "publicKey": blob("The public key as DER SubjectPublicKeyInfo."),
+        "customerMasterKeySpec": {"type": "string", "description": "Deprecated; the same as keySpec."},
+        "keySpec": {"type": "string", "enum": KEY_SPECS},
+        "keyUsage": {"type": "string", "enum": ["ENCRYPT_DECRYPT", "SIGN_VERIFY"]},
+        "encryptionAlgorithms": {"type": "array", "items": {"type": "string"},
+                                 "description": "RSA keys of usage ENCRYPT_DECRYPT: RSAES_OAEP_SHA_1 and RSAES_OAEP_SHA_256."},
+        "signingAlgorithms": {"type": "array", "items": {"type": "string", "enum": SIGNING_ALGORITHMS},
+                              "description": "Keys of usage SIGN_VERIFY."},
+    },
+}
+
+schemas["GenerateMacRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "macAlgorithm"],
+    "properties": {
+        "message": dict(PLAINTEXT_IN, description="The message: 1–4096 bytes as standard, padded base64."),
+        "keyId": dict(ANY_KEY, description="An HMAC key: " + ANY_KEY["description"][2:]),
+        "macAlgorithm": MAC_ALGORITHM,
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["GenerateMacResponse"] = {
+    "type": "object",
+    "required": ["mac", "macAlgorithm", "keyId"],
+    "properties": {
+        "mac": blob("The HMAC (28, 32, 48 or 64 bytes)."),
+        "macAlgorithm": {"type": "string", "enum": MAC_ALGORITHMS},
+        "keyId": ARN_OUT,
+    },
+}
+
+schemas["VerifyMacRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "message", "macAlgorithm", "mac"],
+    "properties": {
+        "message": dict(PLAINTEXT_IN, description="The message: 1–4096 bytes as standard, padded base64."),
+        "keyId": dict(ANY_KEY, description="An HMAC key: " + ANY_KEY["description"][2:]),
+        "macAlgorithm": MAC_ALGORITHM,
+        "mac": dict(blob("The MAC to check (1–6144 bytes); compared in constant time."), minLength=4, maxLength=8192),
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+schemas["VerifyMacResponse"] = {
+    "type": "object",
+    "required": ["keyId", "macValid", "macAlgorithm"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "macValid": {"type": "boolean", "const": True, "description": "Always true: a wrong MAC is 400 KMSInvalidMac."},
+        "macAlgorithm": {"type": "string", "enum": MAC_ALGORITHMS},
+    },
+}
+
+schemas["GenerateDataKeyPairRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["keyId", "keyPairSpec"],
+    "properties": {
+        "encryptionContext": ref("EncryptionContext"),
+        "keyId": dict(ANY_KEY, description="The symmetric key that seals the private key: " + ANY_KEY["description"][2:]),
+        "keyPairSpec": {
+            "type": "string", "enum": KEY_PAIR_SPECS,
+            "description": "The kind of pair; ECC_SECG_P256K1 and SM2 give 400 UnsupportedOperation.",
+        },
+        "grantTokens": ref("GrantTokens"),
+        "dryRun": DRY_RUN,
+    },
+}
+
+KEY_PAIR_OUT = {
+    "privateKeyCiphertextBlob": dict(ref("CiphertextBlob"), description=(
+        "The private key (DER PKCS#8) sealed under the KMS key: an ordinary ciphertext blob for Decrypt, with "
+        "the same encryption context.")),
+    "publicKey": blob("The public key as DER SubjectPublicKeyInfo."),
+    "keyId": {"type": "string", "description": "The ARN of the key that sealed the private key."},
+    "keyPairSpec": {"type": "string", "enum": KEY_PAIR_SPECS},
+}
+
+schemas["GenerateDataKeyPairResponse"] = {
+    "type": "object",
+    "required": ["privateKeyCiphertextBlob", "privateKeyPlaintext", "publicKey", "keyId", "keyPairSpec"],
+    "properties": dict(KEY_PAIR_OUT, privateKeyPlaintext=blob(
+        "The private key in the clear as DER PKCS#8 PrivateKeyInfo. Use it, then discard it; the service keeps no copy.")),
+}
+
+schemas["GenerateDataKeyPairWithoutPlaintextResponse"] = {
+    "type": "object",
+    "required": ["privateKeyCiphertextBlob", "publicKey", "keyId", "keyPairSpec"],
+    "properties": KEY_PAIR_OUT,
+}
+
+schemas["GetParametersForImportRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["wrappingAlgorithm", "wrappingKeySpec"],
+    "properties": {
+        "wrappingAlgorithm": {
+            "type": "string", "enum": WRAPPING_ALGORITHMS,
+            "description": (
+                "How the material will be wrapped. RSAES_OAEP_SHA_1/256: RSA-OAEP (the same hash for OAEP and MGF1, "
+                "empty label) of the material itself. RSA_AES_KEY_WRAP_SHA_1/256: RSA-OAEP of a fresh 32-byte AES "
+                "key, followed by AES key wrap with padding (RFC 5649) of the material under that key; needed for "
+                "private keys. RSAES_PKCS1_V1_5 and SM2PKE give 400 UnsupportedOperation."
+            ),
+        },
+        "wrappingKeySpec": {"type": "string", "enum": ["RSA_2048", "RSA_3072", "RSA_4096"],
+                            "description": "The size of the RSA wrapping key."},
+    },
+}
+
+schemas["GetParametersForImportResponse"] = {
+    "type": "object",
+    "required": ["keyId", "importToken", "publicKey", "parametersValidTo"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "importToken": blob("The one-time import token for ImportKeyMaterial, bound to this key."),
+        "publicKey": blob("The RSA wrapping public key as DER SubjectPublicKeyInfo."),
+        "parametersValidTo": date("When the token and wrapping key expire (24 hours)."),
+    },
+}
+
+schemas["ImportKeyMaterialRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["importToken", "encryptedKeyMaterial"],
+    "properties": {
+        "importToken": blob("The token from GetParametersForImport for this key (single use)."),
+        "encryptedKeyMaterial": blob(
+            "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for "
+            "SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, "
+            "48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys."),
+        "expirationModel": {
+            "type": "string", "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
+            "default": "KEY_MATERIAL_EXPIRES",
+            "description": "KEY_MATERIAL_EXPIRES (the default) needs validTo; KEY_MATERIAL_DOES_NOT_EXPIRE forbids it.",
+        },
+        "validTo": {
+            "type": ["string", "number"],
+            "description": (
+                "When the material expires: an RFC 3339 date-time or epoch seconds, in the future and at most 365 "
+                "days ahead. The key then goes back to PendingImport until the same material is imported again."
+            ),
+            "examples": [DATE_EXAMPLE],
+        },
+        "importType": {
+            "type": "string", "enum": ["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"],
+            "description": (
+                "Optional. NEW_KEY_MATERIAL on a key that already had material (rotation of imported material) "
+                "gives 400 UnsupportedOperation."
+            ),
+        },
+    },
+}
+
+schemas["ImportKeyMaterialResponse"] = {
+    "type": "object",
+    "required": ["keyId", "keyMaterialId"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "keyMaterialId": {"type": "string", "pattern": "^[a-f0-9]{64}$",
+                          "description": "Names the imported material (the same for every import of the same material)."},
+    },
+}
+
+schemas["DeleteImportedKeyMaterialResponse"] = {
+    "type": "object",
+    "required": ["keyId"],
+    "properties": {
+        "keyId": ARN_OUT,
+        "keyMaterialId": {"type": "string", "pattern": "^[a-f0-9]{64}$",
+                          "description": "The material deleted; absent when the key had none."},
+    },
+}
+
+# --------------------------------------------------------------------------- audit
+
+schemas["AuditCheckpoint"] = {
+    "type": "object",
+    "required": ["sequence", "chainHash", "time", "signature"],
+    "description": "A signed checkpoint: the chain hash after a record, signed with the audit key (ECDSA P-256).",
+    "properties": {
+        "sequence": {"type": "integer", "description": "The sequence number of the last record it covers."},
+        "chainHash": {"type": "string", "description": "The chain hash after that record, lowercase hex."},
+        "time": {"type": "integer", "description": "When it was made: microseconds since the Unix epoch."},
+        "signature": {"type": "string", "contentEncoding": "base64",
+                      "description": "DER ECDSA signature over `kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>`."},
+    },
+}
+
+schemas["AuditRecord"] = {
+    "type": "object",
+    "required": ["sequence", "time", "requestId", "api", "action", "outcome", "hash"],
+    "description": "One request as the audit log recorded it. Never plaintext, key material or secrets.",
+    "properties": {
+        "sequence": {"type": "integer"},
+        "time": date("When the request was served."),
+        "requestId": {"type": "string"},
+        "principalId": {"type": "string"},
+        "principalName": {"type": "string"},
+        "accessKeyId": {"type": "string"},
+        "sourceAddress": {"type": "string"},
+        "userAgent": {"type": "string"},
+        "api": {"type": "string", "description": "REST, AWS, or SERVICE for what the service did on its own (such as DeleteExpiredKeyMaterial)."},
+        "action": {"type": "string", "examples": ["GenerateDataKey"]},
+        "keyId": {"type": "string"},
+        "keyArn": {"type": "string"},
+        "keyVersion": {"type": "integer"},
+        "keyReference": {"type": "string", "description": "The key as the request named it (alias, ARN or id)."},
+        "encryptionContext": ref("EncryptionContext"),
+        "grantId": {"type": "string"},
+        "outcome": {"type": "string", "enum": ["allowed", "denied", "error"]},
+        "errorCode": {"type": "string"},
+        "reason": {"type": "string", "description": "For denials: the binding, condition or policy statement that failed."},
+        "hash": {"type": "string", "description": "The chain hash after this record, lowercase hex."},
+    },
+}
+
+schemas["QueryAuditLogResponse"] = {
+    "type": "object",
+    "required": ["records", "lastSequence"],
+    "properties": {
+        "records": {"type": "array", "items": ref("AuditRecord"), "description": "Oldest first."},
+        "nextSequence": {"type": "integer", "description": "Present when more may follow: pass it as `afterSequence`."},
+        "lastSequence": {"type": "integer", "description": "The newest sequence number in the log."},
+    },
+}
+
+schemas["GetAuditCheckpointResponse"] = {
+    "type": "object",
+    "required": ["publicKey"],
+    "properties": {
+        "checkpoint": ref("AuditCheckpoint"),
+        "publicKey": {"type": "string", "description": "The audit public key (PEM) that verifies checkpoints."},
+    },
+}
+
+schemas["VerifyAuditLogRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"anchor": dict(ref("AuditCheckpoint"), description=(
+        "A checkpoint saved elsewhere earlier: the log must still reach it (detects truncation)."))},
+}
+
+schemas["AuditVerification"] = {
+    "type": "object",
+    "required": ["ok", "recordsChecked", "checkpointsChecked"],
+    "properties": {
+        "ok": {"type": "boolean"},
+        "recordsChecked": {"type": "integer"},
+        "checkpointsChecked": {"type": "integer"},
+        "firstSequence": {"type": "integer"},
+        "lastSequence": {"type": "integer"},
+        "firstBadSequence": {"type": "integer", "description": "The first sequence number at which something is wrong."},
+        "problem": {"type": "string"},
+    },
+}
+
+schemas["PruneAuditLogRequest"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["beforeSequence"],
+    "properties": {"beforeSequence": {"type": "integer", "minimum": 1,
+                                      "description": "Delete records before the newest checkpoint below this sequence."}},
+}
+
+schemas["PruneAuditLogResponse"] = {
+    "type": "object",
+    "required": ["deleted"],
+    "properties": {
+        "deleted": {"type": "integer"},
+        "anchor": dict(ref("AuditCheckpoint"), description="The checkpoint the remaining chain now starts from."),
+    },
+}
+
 # --------------------------------------------------------------------------- grants
 
 GRANT_OPERATIONS = [
     "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-    "DescribeKey", "CreateGrant", "RetireGrant",
+    "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GetPublicKey",
+    "GenerateMac", "VerifyMac", "DescribeKey", "CreateGrant", "RetireGrant",
 ]
 PRINCIPAL_ARN_EXAMPLE = "arn:aws:iam::000000000000:user/build-pipeline"
 PRINCIPAL_REF = {
@@ -1064,208 +1482,6 @@ schemas["Health"] = {
     "properties": {"status": {"type": "string", "enum": ["ok"]}},
 }
 
-schemas["Readiness"] = {
-    "type": "object",
-    "required": ["ready", "store", "audit"],
-    "additionalProperties": False,
-    "properties": {
-        "ready": {"type": "boolean", "description": "True exactly when both `store` and `audit` are true."},
-        "store": {"type": "boolean", "description": "Whether the key store can be written."},
-        "audit": {
-            "type": "boolean",
-            "description": "Whether the audit log takes records. While it is false every authenticated request is "
-                           "refused with 503 AuditUnavailable.",
-        },
-    },
-}
-
-# --------------------------------------------------------------------------- audit log
-
-SEQUENCE = {"type": "integer", "format": "int64", "minimum": 1}
-CHAIN_HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-PEM_EXAMPLE = (
-    "-----BEGIN PUBLIC KEY-----\n"
-    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n"
-    "-----END PUBLIC KEY-----\n"
-)
-
-schemas["AuditRecord"] = {
-    "type": "object",
-    "description": (
-        "One request as the audit log recorded it. Records never contain plaintext, data keys, key material, "
-        "secrets, ciphertext blobs or request signatures. Optional members are absent when they do not apply."
-    ),
-    "required": ["sequence", "time", "requestId", "api", "action", "outcome", "hash"],
-    "properties": {
-        "sequence": dict(SEQUENCE, description="The record's position in the log: 1, 2, 3, … without gaps."),
-        "time": date("When the request was recorded."),
-        "requestId": {"type": "string", "description": "The request's id, as sent in its `x-request-id` header."},
-        "principalId": {"type": "string",
-                        "description": "The caller's principal id; absent when the request was not authenticated."},
-        "principalName": {"type": "string", "description": "The caller's principal name.",
-                          "examples": ["build-pipeline"]},
-        "accessKeyId": {"type": "string", "description": "The access key that signed the request.",
-                        "examples": ["AKIAQ7XJ2M5N4B6C3DEF"]},
-        "sourceAddress": {"type": "string", "description": "The client's IP address.", "examples": ["10.0.0.7"]},
-        "userAgent": {"type": "string", "maxLength": 512,
-                      "description": "The `User-Agent` header, cut to 512 characters."},
-        "api": {"type": "string", "enum": ["REST", "AWS"],
-                "description": "The front door: this REST API or the AWS KMS JSON protocol."},
-        "action": {
-            "type": "string",
-            "description": (
-                "The operation that ran (e.g. `GenerateDataKey`, `QueryAuditLog`); for a request refused before "
-                "its operation was decoded, the route's action (e.g. `ReadAuditLog`) or the AWS operation asked for."
-            ),
-            "examples": ["GenerateDataKey"],
-        },
-        "keyId": {"type": "string", "description": "The id of the key the request resolved to.",
-                  "examples": [KEY_ID_EXAMPLE]},
-        "keyArn": {"type": "string", "description": "The ARN of `keyId`.", "examples": [KEY_ARN_EXAMPLE]},
-        "keyVersion": {"type": "integer", "minimum": 1, "description": "The version of the key material used."},
-        "keyReference": {"type": "string", "description": "The key as the request named it: a key id, key ARN, "
-                                                          "alias name or alias ARN.",
-                         "examples": ["alias/my-key"]},
-        "encryptionContext": {
-            "type": "object",
-            "additionalProperties": {"type": "string"},
-            "description": "The request's encryption context (it is not secret).",
-            "examples": [{"tenant": "acme"}],
-        },
-        "grantId": {"type": "string", "description": "The grant the request named or that allowed it."},
-        "outcome": {
-            "type": "string",
-            "enum": ["allowed", "denied", "error"],
-            "description": "`allowed`: the request succeeded; `denied`: 403 AccessDenied; `error`: any other failure.",
-        },
-        "errorCode": {
-            "type": "string",
-            "description": "For outcome `error` or `denied`: the error as its AWS exception name.",
-            "examples": ["NotFoundException", "AccessDeniedException"],
-        },
-        "reason": {"type": "string",
-                   "description": "For denials: the binding, condition or key policy statement that refused it."},
-        "hash": dict(CHAIN_HASH, description=(
-            "The chain hash after this record, lowercase hex: SHA-256 of the previous record's chain hash (32 zero "
-            "bytes before the first record) followed by this record's canonical bytes.")),
-    },
-}
-
-schemas["QueryAuditLogResponse"] = {
-    "type": "object",
-    "required": ["records", "lastSequence"],
-    "properties": {
-        "records": {"type": "array", "items": ref("AuditRecord"), "description": "Oldest first."},
-        "nextSequence": dict(SEQUENCE, description=(
-            "Present when the page is full (`limit` records): pass it as `afterSequence` to get the next page.")),
-        "lastSequence": {
-            "type": "integer", "format": "int64", "minimum": 0,
-            "description": "The newest sequence number in the whole log, whatever the filters (0 if it is empty).",
-        },
-    },
-}
-
-schemas["AuditCheckpoint"] = {
-    "type": "object",
-    "description": (
-        "A signed checkpoint: the chain hash at a sequence number, signed with the audit signing key. Saved "
-        "somewhere else, it is an anchor: VerifyAuditLog then also proves that the log still reaches it."
-    ),
-    "required": ["sequence", "chainHash", "time", "signature"],
-    "properties": {
-        "sequence": dict(SEQUENCE, description="The last record the checkpoint covers."),
-        "chainHash": dict(CHAIN_HASH, description="The chain hash after that record, lowercase hex."),
-        "time": {
-            "type": "integer",
-            "format": "int64",
-            "description": (
-                "When the checkpoint was signed, in microseconds since the Unix epoch: an integer, unlike the "
-                "RFC 3339 dates elsewhere."
-            ),
-            "examples": [1795926087123456],
-        },
-        "signature": {
-            "type": "string",
-            "contentEncoding": "base64",
-            "description": (
-                "Standard base64 of a DER-encoded ECDSA P-256 signature over the SHA-256 of the UTF-8 string "
-                "`kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>` (sequence and time in decimal, the hash "
-                "in lowercase hex). Verify it with the key served at GET /v1/audit/public-key."
-            ),
-        },
-    },
-}
-
-schemas["GetAuditCheckpointResponse"] = {
-    "type": "object",
-    "required": ["publicKey"],
-    "properties": {
-        "checkpoint": dict(ref("AuditCheckpoint"), description=(
-            "The newest checkpoint, covering every record written before this request; absent while the log is "
-            "empty.")),
-        "publicKey": {
-            "type": "string",
-            "description": "The audit signing public key (PEM, SubjectPublicKeyInfo), the same as GET /v1/audit/public-key.",
-            "examples": [PEM_EXAMPLE],
-        },
-    },
-}
-
-schemas["VerifyAuditLogRequest"] = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "anchor": dict(ref("AuditCheckpoint"), description=(
-            "A checkpoint saved earlier (from GetAuditCheckpoint or PruneAuditLog). If given, its signature must "
-            "be valid for this log's key, and the log must still reach its sequence with the same chain hash.")),
-    },
-}
-
-schemas["AuditVerification"] = {
-    "type": "object",
-    "description": "The result of checking the audit log; a failed check is still a 200 response, with `ok` false.",
-    "required": ["ok", "recordsChecked", "checkpointsChecked"],
-    "properties": {
-        "ok": {"type": "boolean", "description": "True when nothing is wrong."},
-        "recordsChecked": {"type": "integer", "minimum": 0, "description": "Records whose hash was checked."},
-        "checkpointsChecked": {"type": "integer", "minimum": 0,
-                               "description": "Checkpoints whose chain hash was matched against a record."},
-        "firstSequence": dict(SEQUENCE, description="The first record checked; absent if none was."),
-        "lastSequence": dict(SEQUENCE, description="The last record checked; absent if none was."),
-        "firstBadSequence": dict(SEQUENCE, description=(
-            "When `ok` is false: the first sequence number at which something is wrong.")),
-        "problem": {
-            "type": "string",
-            "description": (
-                "When `ok` is false: what is wrong — an edited record (its hash), a deleted one (a gap), records "
-                "out of order, a forged checkpoint (its signature), records removed from the end, or a tail "
-                "truncated before the anchor."
-            ),
-        },
-    },
-}
-
-schemas["PruneAuditLogRequest"] = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["beforeSequence"],
-    "properties": {
-        "beforeSequence": dict(SEQUENCE, description=(
-            "Delete the records up to and including the newest checkpoint whose sequence is below this one.")),
-    },
-}
-
-schemas["PruneAuditLogResponse"] = {
-    "type": "object",
-    "required": ["deleted"],
-    "properties": {
-        "deleted": {"type": "integer", "minimum": 0, "description": "The number of records deleted."},
-        "anchor": dict(ref("AuditCheckpoint"), description=(
-            "The checkpoint the remaining chain is now verified from; absent when no checkpoint lies below "
-            "`beforeSequence` (then nothing was deleted).")),
-    },
-}
-
 # --------------------------------------------------------------------------- responses, headers, parameters
 
 headers = {
@@ -1294,7 +1510,9 @@ responses = {
         "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member "
         "repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, "
         "IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, "
-        "UnsupportedOperation, InvalidGrantToken or MalformedPolicyDocument."),
+        "UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
+        "IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac "
+        "(VerifyMac: the MAC is not valid)."),
     "Forbidden": error_response(
         "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient "
         "(an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew "
@@ -1312,16 +1530,11 @@ responses = {
     "PayloadTooLarge": error_response("PayloadTooLarge: the request body exceeds 65536 bytes."),
     "UnsupportedMediaType": error_response(
         "UnsupportedMediaType: the Content-Type is neither application/json nor application/x-amz-json-*."),
-    "Throttled": error_response(
-        "Throttled: the server is configured with a per-principal rate limit (none by default) and the caller's "
-        "principal has exceeded it; retry with backoff."),
+    "Throttled": error_response("Throttled: too many requests; retry with backoff."),
     "InternalError": error_response("InternalError or KeyUnavailable: the server could not complete the request."),
     "ServiceUnavailable": error_response(
-        "DependencyTimeout: the key store is unavailable; the request was not applied. AuditUnavailable: the audit "
-        "log cannot be written, so the request's audit record could not be; the service refuses every "
-        "authenticated request until it can (it recovers by itself; see GET /v1/ready). If the audit write failed "
-        "after the operation ran, its result (key material included) is withheld but a change it made may have "
-        "taken effect. Retry with backoff; check before repeating a change."),
+        "DependencyTimeout or AuditUnavailable: the key store or audit log is unavailable; the request was not "
+        "applied. Safe to retry."),
 }
 
 ERROR_REFS = {
@@ -1475,6 +1688,32 @@ EMPTY_DESC = "Done; the body is `{}`."
 paths = {}
 
 
+schemas["Readiness"] = {
+    "type": "object",
+    "required": ["ready", "store", "audit"],
+    "additionalProperties": False,
+    "properties": {
+        "ready": {"type": "boolean", "description": "True exactly when both `store` and `audit` are true."},
+        "store": {"type": "boolean", "description": "Whether the key store can be written."},
+        "audit": {
+            "type": "boolean",
+            "description": "Whether the audit log takes records. While it is false every authenticated request is "
+                           "refused with 503 AuditUnavailable.",
+        },
+    },
+}
+
+# --------------------------------------------------------------------------- audit log
+
+SEQUENCE = {"type": "integer", "format": "int64", "minimum": 1}
+CHAIN_HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+PEM_EXAMPLE = (
+    "-----BEGIN PUBLIC KEY-----\n"
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n"
+    "-----END PUBLIC KEY-----\n"
+)
+
+
 def add(method, path, operation):
     paths.setdefault(path, {})[method] = operation
 
@@ -1501,6 +1740,7 @@ add("get", "/v1/openapi.json", {
         }
     },
 })
+
 add("get", "/v1/ready", {
     "operationId": "GetReadiness",
     "tags": ["Service"],
@@ -1573,10 +1813,12 @@ add("get", "/v1/audit/public-key", {
     },
 })
 
+
 add("post", "/v1/keys", op(
     "CreateKey", "Keys", "Create a key",
-    "Creates a symmetric encryption key (SYMMETRIC_DEFAULT, AES-256-GCM) with fresh key material. "
-    "The body may be omitted or `{}` for all defaults.",
+    "Creates a key with fresh key material: symmetric (SYMMETRIC_DEFAULT, AES-256-GCM, the default), RSA or ECC "
+    "(a private key that never leaves the service) or HMAC. With origin EXTERNAL the key has no material and "
+    "waits in PendingImport for ImportKeyMaterial. The body may be omitted or `{}` for all defaults.",
     "201", "KeyMetadataResponse", "The key was created.", errors=[],
     body="CreateKeyRequest", body_required=False))
 add("get", "/v1/keys", op(
@@ -1689,12 +1931,16 @@ DRY_RUN_NOTE = " With `dryRun: true` the request is only authorized: 412 DryRunO
 add("post", "/v1/encrypt", op(
     "Encrypt", "Cryptography", "Encrypt",
     "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption "
-    "context. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "context. With an RSA key of usage ENCRYPT_DECRYPT: RSA-OAEP (encryptionAlgorithm RSAES_OAEP_SHA_1 or "
+    "RSAES_OAEP_SHA_256, required), no encryption context, at most 214/190 (RSA_2048), 342/318 (RSA_3072) or "
+    "470/446 (RSA_4096) bytes, and the ciphertext is the raw RSA block. Signing and MAC keys give 400 "
+    "InvalidKeyUsage. " + CRYPTO_409 + DRY_RUN_NOTE,
     "200", "EncryptResponse", "The ciphertext.", errors=["404", "409", "412"], body="EncryptRequest"))
 add("post", "/v1/decrypt", op(
     "Decrypt", "Cryptography", "Decrypt",
     "Decrypts a ciphertext blob with exactly the encryption context it was made with "
-    "(400 InvalidCiphertext otherwise). " + CRYPTO_409 + DRY_RUN_NOTE,
+    "(400 InvalidCiphertext otherwise). An RSA ciphertext needs keyId and its encryptionAlgorithm. "
+    + CRYPTO_409 + DRY_RUN_NOTE,
     "200", "DecryptResponse", "The plaintext.", errors=["404", "409", "412"], body="DecryptRequest"))
 add("post", "/v1/reencrypt", op(
     "ReEncrypt", "Cryptography", "Re-encrypt",
@@ -1718,6 +1964,69 @@ add("post", "/v1/random", op(
     "GenerateRandom", "Cryptography", "Generate random bytes",
     "1–1024 bytes from the server's cryptographically secure random number generator.",
     "200", "GenerateRandomResponse", "The random bytes.", errors=[], body="GenerateRandomRequest"))
+add("post", "/v1/datakey-pair", op(
+    "GenerateDataKeyPair", "Cryptography", "Generate a data key pair",
+    "A fresh asymmetric key pair made outside any KMS key: the public key, the private key in the clear and "
+    "the private key sealed under a symmetric encryption key (another key gives 400 InvalidKeyUsage). "
+    + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateDataKeyPairResponse", "The key pair.", errors=["404", "409", "412"],
+    body="GenerateDataKeyPairRequest"))
+add("post", "/v1/datakey-pair/without-plaintext", op(
+    "GenerateDataKeyPairWithoutPlaintext", "Cryptography", "Generate a data key pair without the private key",
+    "As GenerateDataKeyPair, but the private key is returned only sealed. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateDataKeyPairWithoutPlaintextResponse", "The public key and the sealed private key.",
+    errors=["404", "409", "412"], body="GenerateDataKeyPairRequest"))
+add("post", "/v1/sign", op(
+    "Sign", "Cryptography", "Sign",
+    "Signs a message or its digest with the private key of a SIGN_VERIFY key (another usage gives 400 "
+    "InvalidKeyUsage); the private key never leaves the service. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "SignResponse", "The signature.", errors=["404", "409", "412"], body="SignRequest"))
+add("post", "/v1/verify", op(
+    "Verify", "Cryptography", "Verify a signature",
+    "Checks a signature with the public key of a SIGN_VERIFY key. An invalid signature (including one of the "
+    "wrong length or encoding) is 400 KMSInvalidSignature. " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "VerifyResponse", "The signature is valid.", errors=["404", "409", "412"], body="VerifyRequest"))
+add("get", "/v1/keys/{keyId}/public-key", op(
+    "GetPublicKey", "Cryptography", "Get a key's public key",
+    "The public key of an asymmetric key as DER SubjectPublicKeyInfo, with its spec, usage and algorithms. "
+    "Symmetric and HMAC keys give 400 UnsupportedOperation. " + CRYPTO_409,
+    "200", "GetPublicKeyResponse", "The public key.", errors=["404", "409"], params=[ANYKEY],
+    body="GetPublicKeyRequest", body_required=False))
+add("post", "/v1/mac", op(
+    "GenerateMac", "Cryptography", "Generate a MAC",
+    "The HMAC of a message under an HMAC key (another usage gives 400 InvalidKeyUsage). " + CRYPTO_409 + DRY_RUN_NOTE,
+    "200", "GenerateMacResponse", "The MAC.", errors=["404", "409", "412"], body="GenerateMacRequest"))
+add("post", "/v1/mac/verify", op(
+    "VerifyMac", "Cryptography", "Verify a MAC",
+    "Recomputes the HMAC and compares it in constant time; a mismatch is 400 KMSInvalidMac. " + CRYPTO_409
+    + DRY_RUN_NOTE,
+    "200", "VerifyMacResponse", "The MAC is valid.", errors=["404", "409", "412"], body="VerifyMacRequest"))
+
+IMPORT_STATE = (" The key must have origin EXTERNAL (else 400 UnsupportedOperation) and must not be pending deletion "
+                "(409 InvalidState).")
+add("post", "/v1/keys/{keyId}/import-parameters", op(
+    "GetParametersForImport", "Key material", "Get import parameters",
+    "A fresh RSA wrapping public key and a one-time import token for one ImportKeyMaterial into this key, valid "
+    "24 hours. The wrapping private key is stored only wrapped under the root key and deleted once used or "
+    "expired; a key has at most 10 sets outstanding (the oldest are dropped)." + IMPORT_STATE,
+    "200", "GetParametersForImportResponse", "The parameters.", errors=["404", "409"], params=[KEY],
+    body="GetParametersForImportRequest"))
+add("post", "/v1/keys/{keyId}/import", op(
+    "ImportKeyMaterial", "Key material", "Import key material",
+    "Unwraps the material with the token's wrapping key and makes it the key's: a key in PendingImport becomes "
+    "Enabled. The token must be for this key (400 InvalidImportToken), unexpired (400 ExpiredImportToken) and "
+    "unused; it is spent by the attempt whatever the outcome. Material that does not unwrap is 400 "
+    "InvalidCiphertext; material of the wrong size or type, or different from what the key had before, is 400 "
+    "IncorrectKeyMaterial (a key is bound to its material for life)." + IMPORT_STATE,
+    "200", "ImportKeyMaterialResponse", "The material was imported.", errors=["404", "409"], params=[KEY],
+    body="ImportKeyMaterialRequest"))
+add("delete", "/v1/keys/{keyId}/material", op(
+    "DeleteImportedKeyMaterial", "Key material", "Delete imported key material",
+    "Deletes the key's imported material now: the key goes to PendingImport until the same material is imported "
+    "again, after which every ciphertext made with it decrypts again. No effect on a key without material."
+    + IMPORT_STATE,
+    "200", "DeleteImportedKeyMaterialResponse", "The material was deleted (or there was none).",
+    errors=["404", "409"], params=[KEY]))
 
 GRANT = ref("GrantIdPath", "parameters")
 PRINCIPAL = ref("PrincipalPath", "parameters")
@@ -1783,6 +2092,42 @@ add("get", "/v1/keys/{keyId}/policies", op(
     "Always the single name `default`; `marker` is accepted and ignored.",
     "200", "ListKeyPoliciesResponse", "The policy names.", errors=["404"],
     params=[KEY, limit_param(1, 1000, 100), MARKER]))
+
+def int_query(name, description):
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": "integer"}}
+
+
+AUDIT_NOTE = " Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log."
+add("get", "/v1/audit/records", op(
+    "QueryAuditLog", "Audit", "Query the audit log",
+    "Records by time range, principal, action, key and outcome, oldest first, paginated by sequence. With `wait`, "
+    "a long poll: the answer comes as soon as a record after `afterSequence` exists, or after `wait` seconds." + AUDIT_NOTE,
+    "200", "QueryAuditLogResponse", "The records.", errors=[],
+    params=[query("from", "Records at or after this time: RFC 3339 or epoch seconds."),
+            query("to", "Records before this time: RFC 3339 or epoch seconds."),
+            query("principal", "Only this principal's records (name or id)."),
+            query("action", "Only this action (`Encrypt`)."),
+            query("keyId", "Only records about this key id."),
+            query("outcome", "allowed, denied or error."),
+            int_query("afterSequence", "Only records after this sequence number."),
+            limit_param(1, 1000, 100),
+            int_query("wait", "Long poll: wait up to this many seconds (0–60) for a record.")]))
+add("get", "/v1/audit/checkpoint", op(
+    "GetAuditCheckpoint", "Audit", "Get the newest checkpoint",
+    "Signs a checkpoint now and returns the newest one with the public key that verifies it; keep it elsewhere as "
+    "an anchor against truncation." + AUDIT_NOTE,
+    "200", "GetAuditCheckpointResponse", "The checkpoint.", errors=[]))
+add("post", "/v1/audit/verify", op(
+    "VerifyAuditLog", "Audit", "Verify the audit log",
+    "Checks every record's hash and every checkpoint's signature now; given an anchor, also that the log still "
+    "reaches it." + AUDIT_NOTE,
+    "200", "AuditVerification", "The result (ok false names the first problem).", errors=[],
+    body="VerifyAuditLogRequest", body_required=False))
+add("post", "/v1/audit/prune", op(
+    "PruneAuditLog", "Audit", "Prune the audit log",
+    "Deletes records before the newest checkpoint below beforeSequence (export them first); the chain stays "
+    "verifiable from that checkpoint. Needs audit:PruneAuditLog.",
+    "200", "PruneAuditLogResponse", "The records were deleted.", errors=[], body="PruneAuditLogRequest"))
 
 LOCKOUT = (" Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an "
            "unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).")
@@ -1867,60 +2212,6 @@ add("delete", "/v1/bindings/{bindingId}", op(
     "Removes a binding." + LOCKOUT,
     "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[BINDING]))
 
-AUDIT_READ = (" Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; "
-              "QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.")
-
-
-def audit_query(name, description, schema):
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
-
-
-TIME_QUERY = {"type": "string", "minLength": 1, "examples": ["2026-11-29T04:00:00Z", "1795924800"]}
-add("get", "/v1/audit/records", op(
-    "QueryAuditLog", "Audit", "Query audit records",
-    "Records matching every filter given, oldest first, one page at a time by sequence number: pass "
-    "`nextSequence` as `afterSequence` for the next page. With `wait`, a long poll: when no record matches yet, the "
-    "request waits up to `wait` seconds for one (so `afterSequence` set to the last sequence seen, plus `wait`, "
-    "follows the log as it grows); it answers with an empty page if none arrives." + AUDIT_READ,
-    "200", "QueryAuditLogResponse", "One page of records.", errors=[],
-    params=[
-        audit_query("from", "Only records at or after this time: RFC 3339 (`2026-11-29T04:00:00Z`, optional "
-                    "fraction) or epoch seconds.", TIME_QUERY),
-        audit_query("to", "Only records before this time (exclusive): RFC 3339 or epoch seconds.", TIME_QUERY),
-        audit_query("principal", "Only this principal's records: its name or principal id (not its ARN).",
-                    {"type": "string", "minLength": 1, "examples": ["build-pipeline"]}),
-        audit_query("action", "Only records of this operation, as records name it (e.g. `Decrypt`).",
-                    {"type": "string", "minLength": 1, "examples": ["Decrypt"]}),
-        audit_query("keyId", "Only records of this key: its key id (not an ARN or alias).",
-                    {"type": "string", "minLength": 1, "examples": [KEY_ID_EXAMPLE]}),
-        audit_query("outcome", "Only records with this outcome.",
-                    {"type": "string", "enum": ["allowed", "denied", "error"]}),
-        audit_query("afterSequence", "Only records with a greater sequence number.",
-                    {"type": "integer", "format": "int64"}),
-        limit_param(1, 1000, 100),
-        audit_query("wait", "Seconds to wait for a matching record when there is none yet (0–60, default 0).",
-                    {"type": "integer", "minimum": 0, "maximum": 60, "default": 0}),
-    ]))
-add("get", "/v1/audit/checkpoint", op(
-    "GetAuditCheckpoint", "Audit", "Get a signed checkpoint",
-    "Signs a checkpoint of the records not yet covered by one, then returns the newest checkpoint with the public "
-    "key that verifies it. Keep it somewhere else as an anchor for VerifyAuditLog: it proves later that the log "
-    "was not truncated." + AUDIT_READ,
-    "200", "GetAuditCheckpointResponse", "The checkpoint and the public key.", errors=[]))
-add("post", "/v1/audit/verify", op(
-    "VerifyAuditLog", "Audit", "Verify the audit log",
-    "Checks the whole log now: every record's hash against the chain, the sequence for gaps, and every "
-    "checkpoint's signature and chain hash; given an anchor, also that the log still reaches it. The body may be "
-    "omitted." + AUDIT_READ,
-    "200", "AuditVerification", "The result; `ok` is false if anything is wrong.", errors=[],
-    body="VerifyAuditLogRequest", body_required=False))
-add("post", "/v1/audit/prune", op(
-    "PruneAuditLog", "Audit", "Prune the audit log",
-    "Deletes the records up to the newest signed checkpoint below `beforeSequence` (export them first). That "
-    "checkpoint becomes the anchor the remaining chain is verified from, so the log stays verifiable. Needs "
-    "audit:PruneAuditLog (the `admin` role), which only all-keys bindings allow.",
-    "200", "PruneAuditLogResponse", "What was deleted.", errors=[], body="PruneAuditLogRequest"))
-
 # --------------------------------------------------------------------------- document
 
 document = {
@@ -1934,8 +2225,7 @@ document = {
             "microseconds (e.g. " + DATE_EXAMPLE + "). Request bodies are JSON objects (Content-Type "
             "application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and "
             "a member taken from the path or query must not be repeated in the body.\n\n"
-            "**Authorization.** Every request but those to the unauthenticated service endpoints (/v1/health, "
-            "/v1/ready, /metrics, /v1/openapi.json and /v1/audit/public-key) is signed with an access key of a "
+            "**Authorization.** Every request but the two unauthenticated ones is signed with an access key of a "
             "principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless "
             "a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` "
             "(ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access "
@@ -1945,13 +2235,16 @@ document = {
             "no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role "
             "and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its "
             "role's actions away and wins over everything else. A *grant* lets one principal use one key for some "
-            "operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, "
+            "operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), "
+            "GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DescribeKey, "
             "CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when "
             "no binding allows the request. The built-in roles cannot be changed: `admin` (every action), "
-            "`key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no "
-            "cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), "
-            "DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), "
-            "`decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The "
+            "`key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants, importing "
+            "and deleting key material, GetPublicKey; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, "
+            "GenerateDataKey(WithoutPlaintext), GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, "
+            "GenerateMac, VerifyMac, DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext), "
+            "GenerateDataKeyPair(WithoutPlaintext), GetPublicKey; never decrypt, sign or MAC), `decrypt-only` "
+            "(Decrypt, Verify, VerifyMac, GetPublicKey, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The "
             "first start creates an administrator principal bound to `admin` on all keys, and any change that would "
             "leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take "
             "permissions away: a Deny statement of a key's policy that matches the action and the caller refuses "
@@ -1960,13 +2253,7 @@ document = {
             "In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow "
             "binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 "
             "AccessDenied without the reason. A key identifier that names no existing key is authorized as a request "
-            "on no key, so a caller without rights on all keys gets 403 rather than 404 for it.\n\n"
-            "**Audit.** Every request to an authenticated endpoint — allowed, denied or failed, even one whose "
-            "signature does not verify — is recorded in the audit log, durably, before its response is sent. The "
-            "records form a hash chain with signed checkpoints (see the Audit operations). A 503 AuditUnavailable means the "
-            "audit log cannot be written: the request's result is withheld, and the service refuses every "
-            "authenticated request until the log can be written again. When the server is configured with a "
-            "per-principal rate limit, a principal that exceeds it gets 429 Throttled (also recorded)."
+            "on no key, so a caller without rights on all keys gets 403 rather than 404 for it."
         ),
     },
     "servers": [{"url": "http://127.0.0.1:8720"}],
@@ -1976,13 +2263,15 @@ document = {
         {"name": "Tags", "description": "Key tags."},
         {"name": "Rotation", "description": "Key material rotation."},
         {"name": "Aliases", "description": "Friendly names for keys."},
-        {"name": "Cryptography", "description": "Encryption, decryption, data keys and random bytes."},
+        {"name": "Cryptography", "description": (
+            "Encryption, decryption, data keys and key pairs, signatures, public keys, MACs and random bytes.")},
+        {"name": "Key material", "description": "Importing key material into EXTERNAL keys (bring your own key)."},
         {"name": "Grants", "description": "Narrow, revocable permissions for one principal on one key."},
         {"name": "Key policies", "description": "Per-key policy documents; only their Deny statements have effect."},
         {"name": "Principals", "description": "Principals (callers) and their access keys."},
         {"name": "Roles", "description": "Named sets of actions: built-in and custom."},
         {"name": "Bindings", "description": "Roles given to principals on scopes of keys."},
-        {"name": "Audit", "description": "The tamper-evident audit log: records, signed checkpoints, verification."},
+        {"name": "Audit", "description": "The hash-chained, signed audit log."},
         {"name": "Service", "description": "Unauthenticated service endpoints."},
     ],
     "paths": paths,

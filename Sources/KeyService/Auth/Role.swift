@@ -22,6 +22,9 @@ extension RoleRecord {
         .createAlias, .updateAlias, .deleteAlias, .listAliases, .enableKeyRotation, .disableKeyRotation,
         .getKeyRotationStatus, .rotateKeyOnDemand, .listKeyRotations, .getKeyPolicy, .putKeyPolicy,
         .listKeyPolicies, .listGrants, .revokeGrant,
+        // Bringing material in and taking it out is administration: the material
+        // arrives wrapped, and nothing here uses a key.
+        .getParametersForImport, .importKeyMaterial, .deleteImportedKeyMaterial, .getPublicKey,
     ]
 
     /// The built-in roles, which keep duties apart.
@@ -30,13 +33,24 @@ extension RoleRecord {
                    actions: Set(Action.allCases), builtIn: true),
         RoleRecord(name: "key-admin", description: "Create and manage keys, aliases, tags, rotation and deletion; no cryptographic use.",
                    actions: keyManagement, builtIn: true),
-        RoleRecord(name: "key-user", description: "Encrypt, decrypt, re-encrypt and generate data keys; describe keys.",
-                   actions: [.encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext, .describeKey],
+        RoleRecord(name: "key-user",
+                   description: "Use keys: encrypt, decrypt, re-encrypt, data keys and key pairs, sign and verify, MACs; describe keys.",
+                   actions: [.encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext,
+                             .generateDataKeyPair, .generateDataKeyPairWithoutPlaintext, .sign, .verify, .getPublicKey,
+                             .generateMac, .verifyMac, .describeKey],
                    builtIn: true),
-        RoleRecord(name: "encrypt-only", description: "Encrypt and generate data keys, never decrypt: for producers such as build pipelines.",
-                   actions: [.encrypt, .generateDataKey, .generateDataKeyWithoutPlaintext], builtIn: true),
-        RoleRecord(name: "decrypt-only", description: "Decrypt and describe keys: for deployers.",
-                   actions: [.decrypt, .describeKey], builtIn: true),
+        // Producers make new secrets (data keys, key pairs) and may fetch public keys
+        // to encrypt offline; they cannot decrypt, sign or MAC.
+        RoleRecord(name: "encrypt-only",
+                   description: "Encrypt, generate data keys and key pairs, read public keys; never decrypt: for producers such as build pipelines.",
+                   actions: [.encrypt, .generateDataKey, .generateDataKeyWithoutPlaintext, .generateDataKeyPair,
+                             .generateDataKeyPairWithoutPlaintext, .getPublicKey],
+                   builtIn: true),
+        // Deployers check what producers made: verifying a signature or MAC reveals
+        // nothing secret and cannot make a new one.
+        RoleRecord(name: "decrypt-only",
+                   description: "Decrypt, verify signatures and MACs, read public keys, describe keys: for deployers.",
+                   actions: [.decrypt, .verify, .verifyMac, .getPublicKey, .describeKey], builtIn: true),
         RoleRecord(name: "auditor", description: "Read the audit log and describe and list keys, nothing else.",
                    actions: [.readAuditLog, .describeKey, .listKeys], builtIn: true),
     ]

@@ -33,6 +33,18 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
     case generateDataKey = "kms:GenerateDataKey"
     case generateDataKeyWithoutPlaintext = "kms:GenerateDataKeyWithoutPlaintext"
     case generateRandom = "kms:GenerateRandom"
+    case generateDataKeyPair = "kms:GenerateDataKeyPair"
+    case generateDataKeyPairWithoutPlaintext = "kms:GenerateDataKeyPairWithoutPlaintext"
+    // Asymmetric and HMAC keys.
+    case sign = "kms:Sign"
+    case verify = "kms:Verify"
+    case getPublicKey = "kms:GetPublicKey"
+    case generateMac = "kms:GenerateMac"
+    case verifyMac = "kms:VerifyMac"
+    // Imported key material.
+    case getParametersForImport = "kms:GetParametersForImport"
+    case importKeyMaterial = "kms:ImportKeyMaterial"
+    case deleteImportedKeyMaterial = "kms:DeleteImportedKeyMaterial"
     // Grants.
     case createGrant = "kms:CreateGrant"
     case listGrants = "kms:ListGrants"
@@ -81,11 +93,13 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
         }
     }
 
-    /// Whether a grant may allow this action (AWS: the grant operations).
+    /// Whether a grant may allow this action (AWS: the grant operations). Key
+    /// administration, import included, is never granted.
     public var isGrantable: Bool {
         switch self {
         case .encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext,
-             .describeKey, .createGrant, .retireGrant:
+             .generateDataKeyPair, .generateDataKeyPairWithoutPlaintext, .sign, .verify, .getPublicKey,
+             .generateMac, .verifyMac, .describeKey, .createGrant, .retireGrant:
             true
         default:
             false
@@ -95,7 +109,9 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
     /// Whether the action touches a key's material (authorised before any is read).
     public var isCryptographic: Bool {
         switch self {
-        case .encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext:
+        case .encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext,
+             .generateDataKeyPair, .generateDataKeyPairWithoutPlaintext, .sign, .verify, .generateMac, .verifyMac,
+             .importKeyMaterial:
             true
         default:
             false

@@ -10,6 +10,8 @@ public struct KMSError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound, disabled, invalidState, alreadyExists, invalidCiphertext, incorrectKey
         case invalidKeyUsage, invalidArn, invalidAliasName, invalidMarker, limitExceeded, tag
         case unsupportedOperation, malformedPolicyDocument, invalidGrantToken, dryRunOperation
+        // Imported key material, signatures and MACs.
+        case invalidImportToken, expiredImportToken, incorrectKeyMaterial, kmsInvalidSignature, kmsInvalidMac
         // Front-end faults.
         case validation, serialization, unknownOperation, accessDenied, throttling, payloadTooLarge
         case missingAuthenticationToken, incompleteSignature, unrecognizedClient, invalidSignature
@@ -70,6 +72,11 @@ extension KMSError.Code {
         case .malformedPolicyDocument: "MalformedPolicyDocumentException"
         case .invalidGrantToken: "InvalidGrantTokenException"
         case .dryRunOperation: "DryRunOperationException"
+        case .invalidImportToken: "InvalidImportTokenException"
+        case .expiredImportToken: "ExpiredImportTokenException"
+        case .incorrectKeyMaterial: "IncorrectKeyMaterialException"
+        case .kmsInvalidSignature: "KMSInvalidSignatureException"
+        case .kmsInvalidMac: "KMSInvalidMacException"
         case .validation, .payloadTooLarge, .unsupportedMediaType: "ValidationException"
         case .serialization: "SerializationException"
         case .unknownOperation, .routeNotFound, .methodNotAllowed: "UnknownOperationException"
@@ -104,6 +111,11 @@ extension KMSError.Code {
         case .malformedPolicyDocument: "MalformedPolicyDocument"
         case .invalidGrantToken: "InvalidGrantToken"
         case .dryRunOperation: "DryRunOperation"
+        case .invalidImportToken: "InvalidImportToken"
+        case .expiredImportToken: "ExpiredImportToken"
+        case .incorrectKeyMaterial: "IncorrectKeyMaterial"
+        case .kmsInvalidSignature: "KMSInvalidSignature"
+        case .kmsInvalidMac: "KMSInvalidMac"
         case .validation: "ValidationError"
         case .serialization: "MalformedRequest"
         case .unknownOperation: "UnknownOperation"

@@ -1,4 +1,5 @@
 import Foundation
+import KeyCrypto
 
 /// The lifecycle state of a KMS key (the AWS values that occur on one region).
 public enum KeyState: String, Sendable, Codable, CaseIterable {
@@ -22,25 +23,120 @@ public enum KeyOrigin: String, Sendable, Codable, CaseIterable {
 /// The kind of key material. Capability questions are answered here, not in handlers.
 public enum KeySpec: String, Sendable, Codable, CaseIterable {
     case symmetricDefault = "SYMMETRIC_DEFAULT"
+    case rsa2048 = "RSA_2048"
+    case rsa3072 = "RSA_3072"
+    case rsa4096 = "RSA_4096"
+    case eccNistP256 = "ECC_NIST_P256"
+    case eccNistP384 = "ECC_NIST_P384"
+    case eccNistP521 = "ECC_NIST_P521"
+    case eccNistEdwards25519 = "ECC_NIST_EDWARDS25519"
+    case hmac224 = "HMAC_224"
+    case hmac256 = "HMAC_256"
+    case hmac384 = "HMAC_384"
+    case hmac512 = "HMAC_512"
 
     /// The usages a key of this spec may be created with; the first is the default.
     public var allowedUsages: [KeyUsage] {
         switch self {
         case .symmetricDefault: [.encryptDecrypt]
+        case .rsa2048, .rsa3072, .rsa4096: [.encryptDecrypt, .signVerify]
+        case .eccNistP256, .eccNistP384, .eccNistP521, .eccNistEdwards25519: [.signVerify]
+        case .hmac224, .hmac256, .hmac384, .hmac512: [.generateVerifyMac]
         }
     }
+
+    /// The asymmetric key type behind the spec (nil for symmetric and HMAC keys).
+    public var asymmetricType: AsymmetricKeyType? {
+        switch self {
+        case .rsa2048: .rsa(bits: 2048)
+        case .rsa3072: .rsa(bits: 3072)
+        case .rsa4096: .rsa(bits: 4096)
+        case .eccNistP256: .ecP256
+        case .eccNistP384: .ecP384
+        case .eccNistP521: .ecP521
+        case .eccNistEdwards25519: .ed25519
+        case .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512: nil
+        }
+    }
+
+    public var isAsymmetric: Bool { asymmetricType != nil }
+    public var isRSA: Bool { [.rsa2048, .rsa3072, .rsa4096].contains(self) }
 
     /// Whether the key encrypts with AES-256-GCM blobs (Encrypt, Decrypt, data keys).
     public var supportsSymmetricEncryption: Bool { self == .symmetricDefault }
     /// Whether automatic and on-demand rotation apply.
     public var supportsRotation: Bool { self == .symmetricDefault }
-    /// Size of one version's material in bytes.
-    public var materialSize: Int {
+
+    /// Size in bytes of material the service generates: the key for symmetric and
+    /// HMAC specs; nil for asymmetric specs, whose material is a PKCS#8 DER private key.
+    public var materialSize: Int? {
         switch self {
         case .symmetricDefault: 32
+        case .hmac224: 28
+        case .hmac256: 32
+        case .hmac384: 48
+        case .hmac512: 64
+        default: nil
         }
     }
-    public var encryptionAlgorithms: [String]? { supportsSymmetricEncryption ? ["SYMMETRIC_DEFAULT"] : nil }
+
+    /// Sizes of raw material accepted on import (AWS: 32 bytes for symmetric keys;
+    /// from the digest size up to the HMAC block size for HMAC keys).
+    public var importableMaterialSizes: ClosedRange<Int>? {
+        switch self {
+        case .symmetricDefault: 32...32
+        case .hmac224: 28...64
+        case .hmac256: 32...64
+        case .hmac384: 48...128
+        case .hmac512: 64...128
+        default: nil
+        }
+    }
+
+    /// Everything a key of this spec could sign with (if its usage is SIGN_VERIFY).
+    public var signingAlgorithms: [SigningAlgorithm] {
+        switch self {
+        case .rsa2048, .rsa3072, .rsa4096:
+            [.rsassaPssSha256, .rsassaPssSha384, .rsassaPssSha512, .rsassaPkcs1V15Sha256, .rsassaPkcs1V15Sha384, .rsassaPkcs1V15Sha512]
+        case .eccNistP256: [.ecdsaSha256]
+        case .eccNistP384: [.ecdsaSha384]
+        case .eccNistP521: [.ecdsaSha512]
+        case .eccNistEdwards25519: [.ed25519Sha512]
+        case .symmetricDefault, .hmac224, .hmac256, .hmac384, .hmac512: []
+        }
+    }
+
+    /// Everything a key of this spec could encrypt with (if its usage is ENCRYPT_DECRYPT).
+    public var encryptionAlgorithms: [EncryptionAlgorithm] {
+        switch self {
+        case .symmetricDefault: [.symmetricDefault]
+        case .rsa2048, .rsa3072, .rsa4096: [.rsaesOaepSha1, .rsaesOaepSha256]
+        default: []
+        }
+    }
+
+    /// The one MAC algorithm of an HMAC spec.
+    public var macAlgorithms: [MacAlgorithm] {
+        switch self {
+        case .hmac224: [.hmacSha224]
+        case .hmac256: [.hmacSha256]
+        case .hmac384: [.hmacSha384]
+        case .hmac512: [.hmacSha512]
+        default: []
+        }
+    }
+
+    /// The RSA modulus in bytes (RSA specs only).
+    public var rsaModulusBytes: Int? {
+        if case .rsa(let bits) = asymmetricType { return bits / 8 }
+        return nil
+    }
+}
+
+/// Whether imported key material expires (AWS `ExpirationModel`).
+public enum ExpirationModel: String, Sendable, Codable, CaseIterable {
+    case keyMaterialExpires = "KEY_MATERIAL_EXPIRES"
+    case keyMaterialDoesNotExpire = "KEY_MATERIAL_DOES_NOT_EXPIRE"
 }
 
 /// How a key version came to be.
@@ -74,8 +170,19 @@ public struct KeyRecord: Sendable, Equatable {
     public var deletionAt: Timestamp?
     public var latestVersion: Int
     public var tags: [Tag]
+    /// Imported keys: whether the current material expires, and when. Nil while no material is imported.
+    public var expirationModel: ExpirationModel? = nil
+    public var validTo: Timestamp? = nil
+    /// Imported keys: a keyed fingerprint (HMAC under a root-key subkey) of the first
+    /// material ever imported. Kept for life, so a re-import must bring the same bytes.
+    public var materialFingerprint: [UInt8]? = nil
 
     public var isUsableForCrypto: Bool { state == .enabled }
+
+    /// The algorithms the key offers, by spec and usage (AWS lists only the ones of its usage).
+    public var encryptionAlgorithms: [EncryptionAlgorithm] { usage == .encryptDecrypt ? spec.encryptionAlgorithms : [] }
+    public var signingAlgorithms: [SigningAlgorithm] { usage == .signVerify ? spec.signingAlgorithms : [] }
+    public var macAlgorithms: [MacAlgorithm] { usage == .generateVerifyMac ? spec.macAlgorithms : [] }
 }
 
 /// One version of a key's material, wrapped under the root key.

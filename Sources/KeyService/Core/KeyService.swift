@@ -21,6 +21,8 @@ public final class KeyService: Sendable {
     let state: Mutex<ServiceState>
     /// Unwrapped key material by "keyId#version", filled on first use.
     private let materials = Mutex<[String: SecureBytes]>([:])
+    /// Parsed asymmetric keys by "keyId#version" (their material is PKCS#8 DER), filled on first use.
+    private let keyPairs = Mutex<[String: KeyPair]>([:])
     /// Unwrapped access-key secrets by access key id, filled on first use.
     private let secrets = Mutex<[String: SecureBytes]>([:])
     private let writer = DispatchQueue(label: "kms.store-writer")
@@ -221,10 +223,13 @@ public final class KeyService: Sendable {
         }
     }
 
+    /// Drops cached material of keys destroyed, or whose imported material was deleted.
     private func forgetMaterial(destroyedBy changes: [StoreChange]) {
         let destroyed = changes.compactMap { change -> String? in
-            if case .destroyKey(let id, _) = change { return id }
-            return nil
+            switch change {
+            case .destroyKey(let id, _), .deleteVersions(let id): id
+            default: nil
+            }
         }
         guard !destroyed.isEmpty else { return }
         materials.withLock { cache in
@@ -232,13 +237,55 @@ public final class KeyService: Sendable {
                 cache[key] = nil
             }
         }
+        keyPairs.withLock { cache in
+            for key in Array(cache.keys) where destroyed.contains(where: { key.hasPrefix($0 + "#") }) {
+                cache[key] = nil
+            }
+        }
     }
 
-    /// Generates and wraps a new version of a key's material.
+    /// Generates and wraps a new version of a key's material: random bytes for
+    /// symmetric and HMAC specs, a fresh private key as PKCS#8 DER for asymmetric ones.
     func newVersion(keyId: String, spec: KeySpec, version: Int, type: RotationType, at now: Timestamp) throws -> KeyVersionRecord {
-        let material = try SecureBytes.random(count: spec.materialSize)
-        return KeyVersionRecord(
+        let material: SecureBytes
+        if let size = spec.materialSize {
+            material = try SecureBytes.random(count: size)
+        } else if let keyType = spec.asymmetricType {
+            material = try AsymmetricPrivateKey.generate(keyType).pkcs8Representation()
+        } else {
+            throw KMSError.internalFailure
+        }
+        return try wrapVersion(material, keyId: keyId, version: version, type: type, at: now)
+    }
+
+    /// Wraps given material (generated or imported) as one version of a key.
+    func wrapVersion(_ material: SecureBytes, keyId: String, version: Int, type: RotationType, at now: Timestamp) throws -> KeyVersionRecord {
+        KeyVersionRecord(
             keyId: keyId, version: version, createdAt: now, rotationType: type,
             wrappedMaterial: try keyring.wrapMaterial(material, keyId: keyId, version: version))
     }
+
+    /// The parsed private key (and its public half) of an asymmetric key's newest
+    /// version, cached after the first unwrap and parse. The private key never leaves.
+    func keyPair(of entry: KeyEntry) throws -> KeyPair {
+        let version = entry.record.latestVersion
+        let cacheKey = "\(entry.record.id)#\(version)"
+        if let cached = keyPairs.withLock({ $0[cacheKey] }) { return cached }
+        guard entry.versions[version] != nil else {
+            throw KMSError(.invalidState, "\(partition.keyArn(entry.record.id)) is pending import.")
+        }
+        let privateKey = try AsymmetricPrivateKey(der: try material(of: entry, version: version))
+        let publicDER = try privateKey.publicKeyDER()
+        let pair = KeyPair(privateKey: privateKey, publicKey: try AsymmetricPublicKey(spki: publicDER), publicKeyDER: publicDER)
+        keyPairs.withLock { $0[cacheKey] = pair }
+        return pair
+    }
+}
+
+/// An asymmetric KMS key's parsed halves.
+struct KeyPair: Sendable {
+    let privateKey: AsymmetricPrivateKey
+    let publicKey: AsymmetricPublicKey
+    /// DER SubjectPublicKeyInfo, as GetPublicKey returns it.
+    let publicKeyDER: [UInt8]
 }

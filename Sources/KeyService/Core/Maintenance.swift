@@ -3,10 +3,11 @@ import Logging
 import ServiceLifecycle
 
 extension KeyService {
-    /// Destroys keys whose deletion window has ended and rotates keys whose
-    /// rotation is due. Safe to call at any time; each key changes in its own commit.
+    /// Destroys keys whose deletion window has ended, rotates keys whose rotation
+    /// is due, deletes imported material past its ValidTo and import parameters
+    /// past their 24 hours. Safe to call at any time; each key changes in its own commit.
     @discardableResult
-    public func runMaintenance() async -> (destroyed: Int, rotated: Int) {
+    public func runMaintenance() async -> (destroyed: Int, rotated: Int, expired: Int) {
         let now = self.now
         let (due, rotations) = read { state in
             (state.keys.values.filter { $0.record.state == .pendingDeletion && ($0.record.deletionAt ?? now) <= now }.map(\.record.id),
@@ -51,7 +52,8 @@ extension KeyService {
                 logger.error("automatic rotation failed", metadata: ["keyId": "\(id)", "error": "\(error)"])
             }
         }
-        return (destroyed, rotated)
+        let expired = await expireImportedMaterial(now: now)
+        return (destroyed, rotated, expired)
     }
 }
 

@@ -20,6 +20,8 @@ struct ServiceState: Sendable {
     /// The Deny statements of each stored key policy, parsed once.
     var policyDenials: [String: [KeyPolicy.Statement]] = [:]
     var accessKeyLastUsed: [String: Timestamp] = [:]
+    /// Outstanding import parameters by token id.
+    var importParameters: [String: ImportParametersRecord] = [:]
 
     init(_ snapshot: StoreSnapshot) {
         for key in snapshot.keys { keys[key.id] = KeyEntry(record: key, versions: [:]) }
@@ -35,6 +37,7 @@ struct ServiceState: Sendable {
         for grant in snapshot.grants { grants[grant.id] = grant }
         keyPolicies = snapshot.keyPolicies
         accessKeyLastUsed = snapshot.accessKeyLastUsed
+        for parameters in snapshot.importParameters { importParameters[parameters.id] = parameters }
         for (keyId, policy) in keyPolicies { policyDenials[keyId] = KeyPolicy.denyStatements(policy) }
     }
 
@@ -55,6 +58,13 @@ struct ServiceState: Sendable {
             for (grantId, grant) in grants where grant.keyId == id { grants[grantId] = nil }
             keyPolicies[id] = nil
             policyDenials[id] = nil
+            for (tokenId, parameters) in importParameters where parameters.keyId == id { importParameters[tokenId] = nil }
+        case .deleteVersions(let keyId):
+            keys[keyId]?.versions = [:]
+        case .putImportParameters(let parameters):
+            importParameters[parameters.id] = parameters
+        case .deleteImportParameters(let id):
+            importParameters[id] = nil
         case .putAlias(let alias):
             aliases[alias.name] = alias
         case .deleteAlias(let name):

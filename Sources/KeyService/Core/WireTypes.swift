@@ -59,3 +59,50 @@ public struct EmptyInput: OperationInput {
 public struct EmptyOutput: Encodable, Sendable {
     public init() {}
 }
+
+/// A point in time in a request: epoch seconds (a JSON number, as the AWS
+/// protocol sends timestamps) or an RFC 3339 string (as the REST API writes dates).
+public struct WireDate: Sendable, Equatable, Decodable {
+    public var timestamp: Timestamp
+    public init(_ timestamp: Timestamp) { self.timestamp = timestamp }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let seconds = try? container.decode(Double.self) {
+            guard seconds.isFinite, abs(seconds) < 1e11 else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a valid timestamp"))
+            }
+            timestamp = Timestamp(microseconds: Int64((seconds * 1_000_000).rounded()))
+            return
+        }
+        let text = try container.decode(String.self)
+        guard let parsed = Self.parseRFC3339(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date"))
+        }
+        timestamp = parsed
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, exact to the microsecond.
+    static func parseRFC3339(_ text: String) -> Timestamp? {
+        let pattern = #/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/#
+        guard let m = text.wholeMatch(of: pattern),
+              let year = Int(m.1), let month = Int(m.2), let day = Int(m.3),
+              let hour = Int(m.4), let minute = Int(m.5), let second = Int(m.6),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        var seconds = Int64(timegm(&parts))
+        if let sign = m.9, let offsetHours = Int(m.10 ?? ""), let offsetMinutes = Int(m.11 ?? "") {
+            let offset = Int64(offsetHours * 3600 + offsetMinutes * 60)
+            seconds += sign == "+" ? -offset : offset
+        }
+        let fraction = m.7.map { String($0.prefix(6)).padding(toLength: 6, withPad: "0", startingAt: 0) } ?? "0"
+        return Timestamp(microseconds: seconds * 1_000_000 + (Int64(fraction) ?? 0))
+    }
+}

@@ -6,7 +6,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "kms — key management service",
         "version": "1.0.0",
-        "description": "The native REST API of a self-hosted key management service. Members are camelCase; binary values (plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with microseconds (e.g. 2026-11-29T04:41:27.123456Z). Request bodies are JSON objects (Content-Type application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and a member taken from the path or query must not be repeated in the body.\n\n**Authorization.** Every request but those to the unauthenticated service endpoints (/v1/health, /v1/ready, /metrics, /v1/openapi.json and /v1/audit/public-key) is signed with an access key of a principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` (ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access keys, roles and bindings, or `audit:ReadAuditLog`. A *role* is a named set of actions. A *binding* gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys with a tag — optionally only when the request's encryption context meets conditions; actions on no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its role's actions away and wins over everything else. A *grant* lets one principal use one key for some operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), DescribeKey, CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when no binding allows the request. The built-in roles cannot be changed: `admin` (every action), `key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext); never decrypt), `decrypt-only` (Decrypt, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The first start creates an administrator principal bound to `admin` on all keys, and any change that would leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take permissions away: a Deny statement of a key's policy that matches the action and the caller refuses the request whatever bindings or grants allow, while Allow statements grant nothing beyond roles, bindings and grants (so the default policy, which allows the account root `kms:*`, changes nothing). In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 AccessDenied without the reason. A key identifier that names no existing key is authorized as a request on no key, so a caller without rights on all keys gets 403 rather than 404 for it.\n\n**Audit.** Every request to an authenticated endpoint — allowed, denied or failed, even one whose signature does not verify — is recorded in the audit log, durably, before its response is sent. The records form a hash chain with signed checkpoints (see the Audit operations). A 503 AuditUnavailable means the audit log cannot be written: the request's result is withheld, and the service refuses every authenticated request until the log can be written again. When the server is configured with a per-principal rate limit, a principal that exceeds it gets 429 Throttled (also recorded)."
+        "description": "The native REST API of a self-hosted key management service. Members are camelCase; binary values (plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with microseconds (e.g. 2026-11-29T04:41:27.123456Z). Request bodies are JSON objects (Content-Type application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and a member taken from the path or query must not be repeated in the body.\n\n**Authorization.** Every request but the two unauthenticated ones is signed with an access key of a principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` (ReEncrypt needs both kms:ReEncryptFrom and kms:ReEncryptTo), `iam:<Operation>` for principals, access keys, roles and bindings, or `audit:ReadAuditLog`. A *role* is a named set of actions. A *binding* gives a principal a role on a scope — all keys, one key, the keys with an alias under a prefix, or the keys with a tag — optionally only when the request's encryption context meets conditions; actions on no particular key (CreateKey, ListKeys, GenerateRandom, ListRetirableGrants, and the principal, role and binding operations) are allowed only by all-keys bindings. A binding with effect Deny takes its role's actions away and wins over everything else. A *grant* lets one principal use one key for some operations (Encrypt, Decrypt, ReEncryptFrom/To, GenerateDataKey(WithoutPlaintext), GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DescribeKey, CreateGrant, RetireGrant), optionally only with a given encryption context; grants are consulted when no binding allows the request. The built-in roles cannot be changed: `admin` (every action), `key-admin` (key lifecycle, aliases, tags, rotation, key policies, listing and revoking grants, importing and deleting key material, GetPublicKey; no cryptographic use), `key-user` (Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateDataKeyPair(WithoutPlaintext), Sign, Verify, GetPublicKey, GenerateMac, VerifyMac, DescribeKey), `encrypt-only` (Encrypt, GenerateDataKey(WithoutPlaintext), GenerateDataKeyPair(WithoutPlaintext), GetPublicKey; never decrypt, sign or MAC), `decrypt-only` (Decrypt, Verify, VerifyMac, GetPublicKey, DescribeKey) and `auditor` (read the audit log, DescribeKey, ListKeys). The first start creates an administrator principal bound to `admin` on all keys, and any change that would leave no enabled administrator is refused with 409 InvalidState. *Key policies* can only take permissions away: a Deny statement of a key's policy that matches the action and the caller refuses the request whatever bindings or grants allow, while Allow statements grant nothing beyond roles, bindings and grants (so the default policy, which allows the account root `kms:*`, changes nothing). In order: a matching Deny binding, then a matching key policy Deny, refuses; then a matching Allow binding, else a matching grant, allows; otherwise the request is refused. A refused request gets 403 AccessDenied without the reason. A key identifier that names no existing key is authorized as a request on no key, so a caller without rights on all keys gets 403 rather than 404 for it."
       },
       "servers": [
         {
@@ -37,7 +37,11 @@ enum OpenAPIDocument {
         },
         {
           "name": "Cryptography",
-          "description": "Encryption, decryption, data keys and random bytes."
+          "description": "Encryption, decryption, data keys and key pairs, signatures, public keys, MACs and random bytes."
+        },
+        {
+          "name": "Key material",
+          "description": "Importing key material into EXTERNAL keys (bring your own key)."
         },
         {
           "name": "Grants",
@@ -61,7 +65,7 @@ enum OpenAPIDocument {
         },
         {
           "name": "Audit",
-          "description": "The tamper-evident audit log: records, signed checkpoints, verification."
+          "description": "The hash-chained, signed audit log."
         },
         {
           "name": "Service",
@@ -269,7 +273,7 @@ enum OpenAPIDocument {
               "Keys"
             ],
             "summary": "Create a key",
-            "description": "Creates a symmetric encryption key (SYMMETRIC_DEFAULT, AES-256-GCM) with fresh key material. The body may be omitted or `{}` for all defaults.",
+            "description": "Creates a key with fresh key material: symmetric (SYMMETRIC_DEFAULT, AES-256-GCM, the default), RSA or ECC (a private key that never leaves the service) or HMAC. With origin EXTERNAL the key has no material and waits in PendingImport for ImportKeyMaterial. The body may be omitted or `{}` for all defaults.",
             "requestBody": {
               "required": false,
               "content": {
@@ -1612,7 +1616,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Encrypt",
-            "description": "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption context. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "description": "Encrypts up to 4096 bytes under the key's newest version with AES-256-GCM, bound to the encryption context. With an RSA key of usage ENCRYPT_DECRYPT: RSA-OAEP (encryptionAlgorithm RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256, required), no encryption context, at most 214/190 (RSA_2048), 342/318 (RSA_3072) or 470/446 (RSA_4096) bytes, and the ciphertext is the raw RSA block. Signing and MAC keys give 400 InvalidKeyUsage. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
             "requestBody": {
               "required": true,
               "content": {
@@ -1682,7 +1686,7 @@ enum OpenAPIDocument {
               "Cryptography"
             ],
             "summary": "Decrypt",
-            "description": "Decrypts a ciphertext blob with exactly the encryption context it was made with (400 InvalidCiphertext otherwise). The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "description": "Decrypts a ciphertext blob with exactly the encryption context it was made with (400 InvalidCiphertext otherwise). An RSA ciphertext needs keyId and its encryptionAlgorithm. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
             "requestBody": {
               "required": true,
               "content": {
@@ -1997,6 +2001,704 @@ enum OpenAPIDocument {
               },
               "403": {
                 "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/datakey-pair": {
+          "post": {
+            "operationId": "GenerateDataKeyPair",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Generate a data key pair",
+            "description": "A fresh asymmetric key pair made outside any KMS key: the public key, the private key in the clear and the private key sealed under a symmetric encryption key (another key gives 400 InvalidKeyUsage). The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/GenerateDataKeyPairRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The key pair.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GenerateDataKeyPairResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/datakey-pair/without-plaintext": {
+          "post": {
+            "operationId": "GenerateDataKeyPairWithoutPlaintext",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Generate a data key pair without the private key",
+            "description": "As GenerateDataKeyPair, but the private key is returned only sealed. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/GenerateDataKeyPairRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The public key and the sealed private key.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GenerateDataKeyPairWithoutPlaintextResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/sign": {
+          "post": {
+            "operationId": "Sign",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Sign",
+            "description": "Signs a message or its digest with the private key of a SIGN_VERIFY key (another usage gives 400 InvalidKeyUsage); the private key never leaves the service. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/SignRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The signature.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/SignResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/verify": {
+          "post": {
+            "operationId": "Verify",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Verify a signature",
+            "description": "Checks a signature with the public key of a SIGN_VERIFY key. An invalid signature (including one of the wrong length or encoding) is 400 KMSInvalidSignature. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/VerifyRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The signature is valid.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/VerifyResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/public-key": {
+          "get": {
+            "operationId": "GetPublicKey",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Get a key's public key",
+            "description": "The public key of an asymmetric key as DER SubjectPublicKeyInfo, with its spec, usage and algorithms. Symmetric and HMAC keys give 400 UnsupportedOperation. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise.",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/AnyKeyIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/GetPublicKeyRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The public key.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GetPublicKeyResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/mac": {
+          "post": {
+            "operationId": "GenerateMac",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Generate a MAC",
+            "description": "The HMAC of a message under an HMAC key (another usage gives 400 InvalidKeyUsage). The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/GenerateMacRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The MAC.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GenerateMacResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/mac/verify": {
+          "post": {
+            "operationId": "VerifyMac",
+            "tags": [
+              "Cryptography"
+            ],
+            "summary": "Verify a MAC",
+            "description": "Recomputes the HMAC and compares it in constant time; a mismatch is 400 KMSInvalidMac. The key must be enabled: 409 Disabled or InvalidState (pending deletion or import) otherwise. With `dryRun: true` the request is only authorized: 412 DryRunOperation if it is allowed.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/VerifyMacRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The MAC is valid.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/VerifyMacResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "412": {
+                "$ref": "#/components/responses/DryRun"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/import-parameters": {
+          "post": {
+            "operationId": "GetParametersForImport",
+            "tags": [
+              "Key material"
+            ],
+            "summary": "Get import parameters",
+            "description": "A fresh RSA wrapping public key and a one-time import token for one ImportKeyMaterial into this key, valid 24 hours. The wrapping private key is stored only wrapped under the root key and deleted once used or expired; a key has at most 10 sets outstanding (the oldest are dropped). The key must have origin EXTERNAL (else 400 UnsupportedOperation) and must not be pending deletion (409 InvalidState).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/GetParametersForImportRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The parameters.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GetParametersForImportResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/import": {
+          "post": {
+            "operationId": "ImportKeyMaterial",
+            "tags": [
+              "Key material"
+            ],
+            "summary": "Import key material",
+            "description": "Unwraps the material with the token's wrapping key and makes it the key's: a key in PendingImport becomes Enabled. The token must be for this key (400 InvalidImportToken), unexpired (400 ExpiredImportToken) and unused; it is spent by the attempt whatever the outcome. Material that does not unwrap is 400 InvalidCiphertext; material of the wrong size or type, or different from what the key had before, is 400 IncorrectKeyMaterial (a key is bound to its material for life). The key must have origin EXTERNAL (else 400 UnsupportedOperation) and must not be pending deletion (409 InvalidState).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/ImportKeyMaterialRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The material was imported.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/ImportKeyMaterialResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/keys/{keyId}/material": {
+          "delete": {
+            "operationId": "DeleteImportedKeyMaterial",
+            "tags": [
+              "Key material"
+            ],
+            "summary": "Delete imported key material",
+            "description": "Deletes the key's imported material now: the key goes to PendingImport until the same material is imported again, after which every ciphertext made with it decrypts again. No effect on a key without material. The key must have origin EXTERNAL (else 400 UnsupportedOperation) and must not be pending deletion (409 InvalidState).",
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/KeyIdPath"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The material was deleted (or there was none).",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/DeleteImportedKeyMaterialResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
               },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
@@ -2594,6 +3296,322 @@ enum OpenAPIDocument {
               },
               "404": {
                 "$ref": "#/components/responses/NotFound"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/records": {
+          "get": {
+            "operationId": "QueryAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Query the audit log",
+            "description": "Records by time range, principal, action, key and outcome, oldest first, paginated by sequence. With `wait`, a long poll: the answer comes as soon as a record after `afterSequence` exists, or after `wait` seconds. Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log.",
+            "parameters": [
+              {
+                "name": "from",
+                "in": "query",
+                "required": false,
+                "description": "Records at or after this time: RFC 3339 or epoch seconds.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "to",
+                "in": "query",
+                "required": false,
+                "description": "Records before this time: RFC 3339 or epoch seconds.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "principal",
+                "in": "query",
+                "required": false,
+                "description": "Only this principal's records (name or id).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "action",
+                "in": "query",
+                "required": false,
+                "description": "Only this action (`Encrypt`).",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "keyId",
+                "in": "query",
+                "required": false,
+                "description": "Only records about this key id.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "outcome",
+                "in": "query",
+                "required": false,
+                "description": "allowed, denied or error.",
+                "schema": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              {
+                "name": "afterSequence",
+                "in": "query",
+                "required": false,
+                "description": "Only records after this sequence number.",
+                "schema": {
+                  "type": "integer"
+                }
+              },
+              {
+                "name": "limit",
+                "in": "query",
+                "required": false,
+                "description": "Maximum number of items in the page (1–1000, default 100).",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 1000,
+                  "default": 100
+                }
+              },
+              {
+                "name": "wait",
+                "in": "query",
+                "required": false,
+                "description": "Long poll: wait up to this many seconds (0–60) for a record.",
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The records.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/QueryAuditLogResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/checkpoint": {
+          "get": {
+            "operationId": "GetAuditCheckpoint",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Get the newest checkpoint",
+            "description": "Signs a checkpoint now and returns the newest one with the public key that verifies it; keep it elsewhere as an anchor against truncation. Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log.",
+            "responses": {
+              "200": {
+                "description": "The checkpoint.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GetAuditCheckpointResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/verify": {
+          "post": {
+            "operationId": "VerifyAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Verify the audit log",
+            "description": "Checks every record's hash and every checkpoint's signature now; given an anchor, also that the log still reaches it. Needs audit:ReadAuditLog (the auditor and admin roles). 400 UnsupportedOperation when the server has no audit log.",
+            "requestBody": {
+              "required": false,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/VerifyAuditLogRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The result (ok false names the first problem).",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/AuditVerification"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "415": {
+                "$ref": "#/components/responses/UnsupportedMediaType"
+              },
+              "429": {
+                "$ref": "#/components/responses/Throttled"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/ServiceUnavailable"
+              }
+            }
+          }
+        },
+        "/v1/audit/prune": {
+          "post": {
+            "operationId": "PruneAuditLog",
+            "tags": [
+              "Audit"
+            ],
+            "summary": "Prune the audit log",
+            "description": "Deletes records before the newest checkpoint below beforeSequence (export them first); the chain stays verifiable from that checkpoint. Needs audit:PruneAuditLog.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/PruneAuditLogRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The records were deleted.",
+                "headers": {
+                  "x-request-id": {
+                    "$ref": "#/components/headers/RequestId"
+                  },
+                  "x-amzn-RequestId": {
+                    "$ref": "#/components/headers/AmznRequestId"
+                  }
+                },
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/PruneAuditLogResponse"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
               },
               "413": {
                 "$ref": "#/components/responses/PayloadTooLarge"
@@ -3623,347 +4641,6 @@ enum OpenAPIDocument {
               }
             }
           }
-        },
-        "/v1/audit/records": {
-          "get": {
-            "operationId": "QueryAuditLog",
-            "tags": [
-              "Audit"
-            ],
-            "summary": "Query audit records",
-            "description": "Records matching every filter given, oldest first, one page at a time by sequence number: pass `nextSequence` as `afterSequence` for the next page. With `wait`, a long poll: when no record matches yet, the request waits up to `wait` seconds for one (so `afterSequence` set to the last sequence seen, plus `wait`, follows the log as it grows); it answers with an empty page if none arrives. Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.",
-            "parameters": [
-              {
-                "name": "from",
-                "in": "query",
-                "required": false,
-                "description": "Only records at or after this time: RFC 3339 (`2026-11-29T04:00:00Z`, optional fraction) or epoch seconds.",
-                "schema": {
-                  "type": "string",
-                  "minLength": 1,
-                  "examples": [
-                    "2026-11-29T04:00:00Z",
-                    "1795924800"
-                  ]
-                }
-              },
-              {
-                "name": "to",
-                "in": "query",
-                "required": false,
-                "description": "Only records before this time (exclusive): RFC 3339 or epoch seconds.",
-                "schema": {
-                  "type": "string",
-                  "minLength": 1,
-                  "examples": [
-                    "2026-11-29T04:00:00Z",
-                    "1795924800"
-                  ]
-                }
-              },
-              {
-                "name": "principal",
-                "in": "query",
-                "required": false,
-                "description": "Only this principal's records: its name or principal id (not its ARN).",
-                "schema": {
-                  "type": "string",
-                  "minLength": 1,
-                  "examples": [
-                    "build-pipeline"
-                  ]
-                }
-              },
-              {
-                "name": "action",
-                "in": "query",
-                "required": false,
-                "description": "Only records of this operation, as records name it (e.g. `Decrypt`).",
-                "schema": {
-                  "type": "string",
-                  "minLength": 1,
-                  "examples": [
-                    "Decrypt"
-                  ]
-                }
-              },
-              {
-                "name": "keyId",
-                "in": "query",
-                "required": false,
-                "description": "Only records of this key: its key id (not an ARN or alias).",
-                "schema": {
-                  "type": "string",
-                  "minLength": 1,
-                  "examples": [
-                    "1234abcd-12ab-34cd-56ef-1234567890ab"
-                  ]
-                }
-              },
-              {
-                "name": "outcome",
-                "in": "query",
-                "required": false,
-                "description": "Only records with this outcome.",
-                "schema": {
-                  "type": "string",
-                  "enum": [
-                    "allowed",
-                    "denied",
-                    "error"
-                  ]
-                }
-              },
-              {
-                "name": "afterSequence",
-                "in": "query",
-                "required": false,
-                "description": "Only records with a greater sequence number.",
-                "schema": {
-                  "type": "integer",
-                  "format": "int64"
-                }
-              },
-              {
-                "name": "limit",
-                "in": "query",
-                "required": false,
-                "description": "Maximum number of items in the page (1–1000, default 100).",
-                "schema": {
-                  "type": "integer",
-                  "minimum": 1,
-                  "maximum": 1000,
-                  "default": 100
-                }
-              },
-              {
-                "name": "wait",
-                "in": "query",
-                "required": false,
-                "description": "Seconds to wait for a matching record when there is none yet (0–60, default 0).",
-                "schema": {
-                  "type": "integer",
-                  "minimum": 0,
-                  "maximum": 60,
-                  "default": 0
-                }
-              }
-            ],
-            "responses": {
-              "200": {
-                "description": "One page of records.",
-                "headers": {
-                  "x-request-id": {
-                    "$ref": "#/components/headers/RequestId"
-                  },
-                  "x-amzn-RequestId": {
-                    "$ref": "#/components/headers/AmznRequestId"
-                  }
-                },
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/QueryAuditLogResponse"
-                    }
-                  }
-                }
-              },
-              "400": {
-                "$ref": "#/components/responses/BadRequest"
-              },
-              "403": {
-                "$ref": "#/components/responses/Forbidden"
-              },
-              "413": {
-                "$ref": "#/components/responses/PayloadTooLarge"
-              },
-              "415": {
-                "$ref": "#/components/responses/UnsupportedMediaType"
-              },
-              "429": {
-                "$ref": "#/components/responses/Throttled"
-              },
-              "500": {
-                "$ref": "#/components/responses/InternalError"
-              },
-              "503": {
-                "$ref": "#/components/responses/ServiceUnavailable"
-              }
-            }
-          }
-        },
-        "/v1/audit/checkpoint": {
-          "get": {
-            "operationId": "GetAuditCheckpoint",
-            "tags": [
-              "Audit"
-            ],
-            "summary": "Get a signed checkpoint",
-            "description": "Signs a checkpoint of the records not yet covered by one, then returns the newest checkpoint with the public key that verifies it. Keep it somewhere else as an anchor for VerifyAuditLog: it proves later that the log was not truncated. Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.",
-            "responses": {
-              "200": {
-                "description": "The checkpoint and the public key.",
-                "headers": {
-                  "x-request-id": {
-                    "$ref": "#/components/headers/RequestId"
-                  },
-                  "x-amzn-RequestId": {
-                    "$ref": "#/components/headers/AmznRequestId"
-                  }
-                },
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/GetAuditCheckpointResponse"
-                    }
-                  }
-                }
-              },
-              "400": {
-                "$ref": "#/components/responses/BadRequest"
-              },
-              "403": {
-                "$ref": "#/components/responses/Forbidden"
-              },
-              "413": {
-                "$ref": "#/components/responses/PayloadTooLarge"
-              },
-              "415": {
-                "$ref": "#/components/responses/UnsupportedMediaType"
-              },
-              "429": {
-                "$ref": "#/components/responses/Throttled"
-              },
-              "500": {
-                "$ref": "#/components/responses/InternalError"
-              },
-              "503": {
-                "$ref": "#/components/responses/ServiceUnavailable"
-              }
-            }
-          }
-        },
-        "/v1/audit/verify": {
-          "post": {
-            "operationId": "VerifyAuditLog",
-            "tags": [
-              "Audit"
-            ],
-            "summary": "Verify the audit log",
-            "description": "Checks the whole log now: every record's hash against the chain, the sequence for gaps, and every checkpoint's signature and chain hash; given an anchor, also that the log still reaches it. The body may be omitted. Needs audit:ReadAuditLog (the `auditor` and `admin` roles), which only all-keys bindings allow; QueryAuditLog, GetAuditCheckpoint and VerifyAuditLog share this action.",
-            "requestBody": {
-              "required": false,
-              "content": {
-                "application/json": {
-                  "schema": {
-                    "$ref": "#/components/schemas/VerifyAuditLogRequest"
-                  }
-                }
-              }
-            },
-            "responses": {
-              "200": {
-                "description": "The result; `ok` is false if anything is wrong.",
-                "headers": {
-                  "x-request-id": {
-                    "$ref": "#/components/headers/RequestId"
-                  },
-                  "x-amzn-RequestId": {
-                    "$ref": "#/components/headers/AmznRequestId"
-                  }
-                },
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/AuditVerification"
-                    }
-                  }
-                }
-              },
-              "400": {
-                "$ref": "#/components/responses/BadRequest"
-              },
-              "403": {
-                "$ref": "#/components/responses/Forbidden"
-              },
-              "413": {
-                "$ref": "#/components/responses/PayloadTooLarge"
-              },
-              "415": {
-                "$ref": "#/components/responses/UnsupportedMediaType"
-              },
-              "429": {
-                "$ref": "#/components/responses/Throttled"
-              },
-              "500": {
-                "$ref": "#/components/responses/InternalError"
-              },
-              "503": {
-                "$ref": "#/components/responses/ServiceUnavailable"
-              }
-            }
-          }
-        },
-        "/v1/audit/prune": {
-          "post": {
-            "operationId": "PruneAuditLog",
-            "tags": [
-              "Audit"
-            ],
-            "summary": "Prune the audit log",
-            "description": "Deletes the records up to the newest signed checkpoint below `beforeSequence` (export them first). That checkpoint becomes the anchor the remaining chain is verified from, so the log stays verifiable. Needs audit:PruneAuditLog (the `admin` role), which only all-keys bindings allow.",
-            "requestBody": {
-              "required": true,
-              "content": {
-                "application/json": {
-                  "schema": {
-                    "$ref": "#/components/schemas/PruneAuditLogRequest"
-                  }
-                }
-              }
-            },
-            "responses": {
-              "200": {
-                "description": "What was deleted.",
-                "headers": {
-                  "x-request-id": {
-                    "$ref": "#/components/headers/RequestId"
-                  },
-                  "x-amzn-RequestId": {
-                    "$ref": "#/components/headers/AmznRequestId"
-                  }
-                },
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/PruneAuditLogResponse"
-                    }
-                  }
-                }
-              },
-              "400": {
-                "$ref": "#/components/responses/BadRequest"
-              },
-              "403": {
-                "$ref": "#/components/responses/Forbidden"
-              },
-              "413": {
-                "$ref": "#/components/responses/PayloadTooLarge"
-              },
-              "415": {
-                "$ref": "#/components/responses/UnsupportedMediaType"
-              },
-              "429": {
-                "$ref": "#/components/responses/Throttled"
-              },
-              "500": {
-                "$ref": "#/components/responses/InternalError"
-              },
-              "503": {
-                "$ref": "#/components/responses/ServiceUnavailable"
-              }
-            }
-          }
         }
       },
       "components": {
@@ -4123,7 +4800,7 @@ enum OpenAPIDocument {
         },
         "responses": {
           "BadRequest": {
-            "description": "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken or MalformedPolicyDocument.",
+            "description": "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac (VerifyMac: the MAC is not valid).",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -4249,7 +4926,7 @@ enum OpenAPIDocument {
             }
           },
           "Throttled": {
-            "description": "Throttled: the server is configured with a per-principal rate limit (none by default) and the caller's principal has exceeded it; retry with backoff.",
+            "description": "Throttled: too many requests; retry with backoff.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -4285,7 +4962,7 @@ enum OpenAPIDocument {
             }
           },
           "ServiceUnavailable": {
-            "description": "DependencyTimeout: the key store is unavailable; the request was not applied. AuditUnavailable: the audit log cannot be written, so the request's audit record could not be; the service refuses every authenticated request until it can (it recovers by itself; see GET /v1/ready). If the audit write failed after the operation ran, its result (key material included) is withheld but a change it made may have taken effect. Retry with backoff; check before repeating a change.",
+            "description": "DependencyTimeout or AuditUnavailable: the key store or audit log is unavailable; the request was not applied. Safe to retry.",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -4323,7 +5000,7 @@ enum OpenAPIDocument {
                 "properties": {
                   "code": {
                     "type": "string",
-                    "description": "A stable, machine-readable error code. Clients should branch on this, never on `message`. 400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument. 403: AccessDenied, MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. 413: PayloadTooLarge. 415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. 503: DependencyTimeout, AuditUnavailable.",
+                    "description": "A stable, machine-readable error code. Clients should branch on this, never on `message`. 400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, IncorrectKeyMaterial, KMSInvalidSignature, KMSInvalidMac. 403: AccessDenied, MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. 413: PayloadTooLarge. 415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. 503: DependencyTimeout, AuditUnavailable.",
                     "examples": [
                       "NotFound"
                     ]
@@ -4399,9 +5076,11 @@ enum OpenAPIDocument {
           "EncryptionAlgorithm": {
             "type": "string",
             "enum": [
-              "SYMMETRIC_DEFAULT"
+              "SYMMETRIC_DEFAULT",
+              "RSAES_OAEP_SHA_1",
+              "RSAES_OAEP_SHA_256"
             ],
-            "description": "Only SYMMETRIC_DEFAULT (AES-256-GCM) is supported; it is the default."
+            "description": "SYMMETRIC_DEFAULT (AES-256-GCM, the default) for symmetric keys; RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 (required) for RSA keys of usage ENCRYPT_DECRYPT. ReEncrypt supports symmetric keys only."
           },
           "CiphertextBlob": {
             "type": "string",
@@ -4507,6 +5186,20 @@ enum OpenAPIDocument {
               },
               "keySpec": {
                 "type": "string",
+                "enum": [
+                  "SYMMETRIC_DEFAULT",
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519",
+                  "HMAC_224",
+                  "HMAC_256",
+                  "HMAC_384",
+                  "HMAC_512"
+                ],
                 "examples": [
                   "SYMMETRIC_DEFAULT"
                 ]
@@ -4520,6 +5213,55 @@ enum OpenAPIDocument {
                   [
                     "SYMMETRIC_DEFAULT"
                   ]
+                ],
+                "description": "Keys of usage ENCRYPT_DECRYPT: SYMMETRIC_DEFAULT, or the two RSAES_OAEP_* for RSA keys."
+              },
+              "signingAlgorithms": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "RSASSA_PSS_SHA_256",
+                    "RSASSA_PSS_SHA_384",
+                    "RSASSA_PSS_SHA_512",
+                    "RSASSA_PKCS1_V1_5_SHA_256",
+                    "RSASSA_PKCS1_V1_5_SHA_384",
+                    "RSASSA_PKCS1_V1_5_SHA_512",
+                    "ECDSA_SHA_256",
+                    "ECDSA_SHA_384",
+                    "ECDSA_SHA_512",
+                    "ED25519_SHA_512"
+                  ]
+                },
+                "description": "Keys of usage SIGN_VERIFY: the algorithms Sign and Verify accept with this key."
+              },
+              "macAlgorithms": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "HMAC_SHA_224",
+                    "HMAC_SHA_256",
+                    "HMAC_SHA_384",
+                    "HMAC_SHA_512"
+                  ]
+                },
+                "description": "HMAC keys: the one MAC algorithm of the key spec."
+              },
+              "expirationModel": {
+                "type": "string",
+                "enum": [
+                  "KEY_MATERIAL_EXPIRES",
+                  "KEY_MATERIAL_DOES_NOT_EXPIRE"
+                ],
+                "description": "Keys of origin EXTERNAL while they have imported material: whether it expires."
+              },
+              "validTo": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the imported material expires; present only with KEY_MATERIAL_EXPIRES. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
                 ]
               },
               "multiRegion": {
@@ -4566,30 +5308,55 @@ enum OpenAPIDocument {
               "keyUsage": {
                 "type": "string",
                 "enum": [
-                  "ENCRYPT_DECRYPT"
+                  "ENCRYPT_DECRYPT",
+                  "SIGN_VERIFY",
+                  "GENERATE_VERIFY_MAC"
                 ],
-                "description": "Default ENCRYPT_DECRYPT."
+                "description": "ENCRYPT_DECRYPT (symmetric and RSA keys), SIGN_VERIFY (RSA and ECC keys) or GENERATE_VERIFY_MAC (HMAC keys). Default: the spec's first (ENCRYPT_DECRYPT for symmetric and RSA, SIGN_VERIFY for ECC, GENERATE_VERIFY_MAC for HMAC); a usage the spec does not allow gives 400 ValidationError."
               },
               "keySpec": {
                 "type": "string",
                 "enum": [
-                  "SYMMETRIC_DEFAULT"
+                  "SYMMETRIC_DEFAULT",
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519",
+                  "HMAC_224",
+                  "HMAC_256",
+                  "HMAC_384",
+                  "HMAC_512"
                 ],
-                "description": "Default SYMMETRIC_DEFAULT. Other AWS key specs give 400 UnsupportedOperation."
+                "description": "Default SYMMETRIC_DEFAULT. Other AWS key specs (ECC_SECG_P256K1, SM2, ML_DSA_*) give 400 UnsupportedOperation."
               },
               "customerMasterKeySpec": {
                 "type": "string",
                 "enum": [
-                  "SYMMETRIC_DEFAULT"
+                  "SYMMETRIC_DEFAULT",
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519",
+                  "HMAC_224",
+                  "HMAC_256",
+                  "HMAC_384",
+                  "HMAC_512"
                 ],
                 "description": "Deprecated synonym of keySpec; if both are given they must be equal."
               },
               "origin": {
                 "type": "string",
                 "enum": [
-                  "AWS_KMS"
+                  "AWS_KMS",
+                  "EXTERNAL"
                 ],
-                "description": "Default AWS_KMS; other origins give 400 UnsupportedOperation."
+                "description": "Default AWS_KMS (the service makes the material). EXTERNAL makes a key without material in state PendingImport, for ImportKeyMaterial; other origins give 400 UnsupportedOperation."
               },
               "tags": {
                 "type": "array",
@@ -5322,6 +6089,966 @@ enum OpenAPIDocument {
               }
             }
           },
+          "SignRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "keyId",
+              "message",
+              "signingAlgorithm"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "A key of usage SIGN_VERIFY: key id, key ARN, alias name (`alias/…`) or alias ARN.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "alias/my-key"
+                ]
+              },
+              "message": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "minLength": 4,
+                "maxLength": 5464,
+                "description": "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message made with the signing algorithm's hash function (32, 48 or 64 bytes)."
+              },
+              "messageType": {
+                "type": "string",
+                "enum": [
+                  "RAW",
+                  "DIGEST"
+                ],
+                "default": "RAW",
+                "description": "RAW (default): the service hashes the message with the algorithm's hash. DIGEST: the message is that hash already (its length must match; not allowed with ED25519_SHA_512). Both give the same signature."
+              },
+              "signingAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "RSASSA_PSS_SHA_256",
+                  "RSASSA_PSS_SHA_384",
+                  "RSASSA_PSS_SHA_512",
+                  "RSASSA_PKCS1_V1_5_SHA_256",
+                  "RSASSA_PKCS1_V1_5_SHA_384",
+                  "RSASSA_PKCS1_V1_5_SHA_512",
+                  "ECDSA_SHA_256",
+                  "ECDSA_SHA_384",
+                  "ECDSA_SHA_512",
+                  "ED25519_SHA_512"
+                ],
+                "description": "One of the key's signingAlgorithms (else 400 InvalidKeyUsage): RSASSA_PSS_* (salt length = hash length) and RSASSA_PKCS1_V1_5_* for RSA keys, ECDSA_SHA_256/384/512 for P-256/P-384/P-521 keys (DER signatures), ED25519_SHA_512 for ECC_NIST_EDWARDS25519 keys."
+              },
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "SignResponse": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "signature",
+              "signingAlgorithm"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "signature": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The signature: DER ECDSA-Sig-Value for ECDSA, the RSA signature block for RSA, 64 bytes for Ed25519; it verifies with `openssl dgst -verify` against the key's public key. Standard base64."
+              },
+              "signingAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "RSASSA_PSS_SHA_256",
+                  "RSASSA_PSS_SHA_384",
+                  "RSASSA_PSS_SHA_512",
+                  "RSASSA_PKCS1_V1_5_SHA_256",
+                  "RSASSA_PKCS1_V1_5_SHA_384",
+                  "RSASSA_PKCS1_V1_5_SHA_512",
+                  "ECDSA_SHA_256",
+                  "ECDSA_SHA_384",
+                  "ECDSA_SHA_512",
+                  "ED25519_SHA_512"
+                ]
+              }
+            }
+          },
+          "VerifyRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "keyId",
+              "message",
+              "signature",
+              "signingAlgorithm"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "A key of usage SIGN_VERIFY: key id, key ARN, alias name (`alias/…`) or alias ARN.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "alias/my-key"
+                ]
+              },
+              "message": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "minLength": 4,
+                "maxLength": 5464,
+                "description": "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message made with the signing algorithm's hash function (32, 48 or 64 bytes)."
+              },
+              "messageType": {
+                "type": "string",
+                "enum": [
+                  "RAW",
+                  "DIGEST"
+                ],
+                "default": "RAW",
+                "description": "RAW (default): the service hashes the message with the algorithm's hash. DIGEST: the message is that hash already (its length must match; not allowed with ED25519_SHA_512). Both give the same signature."
+              },
+              "signature": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The signature to check (1–6144 bytes). Standard base64.",
+                "minLength": 4,
+                "maxLength": 8192
+              },
+              "signingAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "RSASSA_PSS_SHA_256",
+                  "RSASSA_PSS_SHA_384",
+                  "RSASSA_PSS_SHA_512",
+                  "RSASSA_PKCS1_V1_5_SHA_256",
+                  "RSASSA_PKCS1_V1_5_SHA_384",
+                  "RSASSA_PKCS1_V1_5_SHA_512",
+                  "ECDSA_SHA_256",
+                  "ECDSA_SHA_384",
+                  "ECDSA_SHA_512",
+                  "ED25519_SHA_512"
+                ],
+                "description": "One of the key's signingAlgorithms (else 400 InvalidKeyUsage): RSASSA_PSS_* (salt length = hash length) and RSASSA_PKCS1_V1_5_* for RSA keys, ECDSA_SHA_256/384/512 for P-256/P-384/P-521 keys (DER signatures), ED25519_SHA_512 for ECC_NIST_EDWARDS25519 keys."
+              },
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "VerifyResponse": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "signatureValid",
+              "signingAlgorithm"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "signatureValid": {
+                "type": "boolean",
+                "const": true,
+                "description": "Always true: an invalid signature is 400 KMSInvalidSignature."
+              },
+              "signingAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "RSASSA_PSS_SHA_256",
+                  "RSASSA_PSS_SHA_384",
+                  "RSASSA_PSS_SHA_512",
+                  "RSASSA_PKCS1_V1_5_SHA_256",
+                  "RSASSA_PKCS1_V1_5_SHA_384",
+                  "RSASSA_PKCS1_V1_5_SHA_512",
+                  "ECDSA_SHA_256",
+                  "ECDSA_SHA_384",
+                  "ECDSA_SHA_512",
+                  "ED25519_SHA_512"
+                ]
+              }
+            }
+          },
+          "GetPublicKeyRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "description": "Optional; accepted for AWS compatibility.",
+            "properties": {
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              }
+            }
+          },
+          "GetPublicKeyResponse": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "publicKey",
+              "customerMasterKeySpec",
+              "keySpec",
+              "keyUsage"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "publicKey": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64."
+              },
+              "customerMasterKeySpec": {
+                "type": "string",
+                "description": "Deprecated; the same as keySpec."
+              },
+              "keySpec": {
+                "type": "string",
+                "enum": [
+                  "SYMMETRIC_DEFAULT",
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519",
+                  "HMAC_224",
+                  "HMAC_256",
+                  "HMAC_384",
+                  "HMAC_512"
+                ]
+              },
+              "keyUsage": {
+                "type": "string",
+                "enum": [
+                  "ENCRYPT_DECRYPT",
+                  "SIGN_VERIFY"
+                ]
+              },
+              "encryptionAlgorithms": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "RSA keys of usage ENCRYPT_DECRYPT: RSAES_OAEP_SHA_1 and RSAES_OAEP_SHA_256."
+              },
+              "signingAlgorithms": {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "enum": [
+                    "RSASSA_PSS_SHA_256",
+                    "RSASSA_PSS_SHA_384",
+                    "RSASSA_PSS_SHA_512",
+                    "RSASSA_PKCS1_V1_5_SHA_256",
+                    "RSASSA_PKCS1_V1_5_SHA_384",
+                    "RSASSA_PKCS1_V1_5_SHA_512",
+                    "ECDSA_SHA_256",
+                    "ECDSA_SHA_384",
+                    "ECDSA_SHA_512",
+                    "ED25519_SHA_512"
+                  ]
+                },
+                "description": "Keys of usage SIGN_VERIFY."
+              }
+            }
+          },
+          "GenerateMacRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "keyId",
+              "message",
+              "macAlgorithm"
+            ],
+            "properties": {
+              "message": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "minLength": 4,
+                "maxLength": 5464,
+                "description": "The message: 1–4096 bytes as standard, padded base64."
+              },
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "An HMAC key: key id, key ARN, alias name (`alias/…`) or alias ARN.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "alias/my-key"
+                ]
+              },
+              "macAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "HMAC_SHA_224",
+                  "HMAC_SHA_256",
+                  "HMAC_SHA_384",
+                  "HMAC_SHA_512"
+                ],
+                "description": "The key's MAC algorithm (HMAC_256 keys: HMAC_SHA_256, and so on); another gives 400 InvalidKeyUsage."
+              },
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "GenerateMacResponse": {
+            "type": "object",
+            "required": [
+              "mac",
+              "macAlgorithm",
+              "keyId"
+            ],
+            "properties": {
+              "mac": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The HMAC (28, 32, 48 or 64 bytes). Standard base64."
+              },
+              "macAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "HMAC_SHA_224",
+                  "HMAC_SHA_256",
+                  "HMAC_SHA_384",
+                  "HMAC_SHA_512"
+                ]
+              },
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              }
+            }
+          },
+          "VerifyMacRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "keyId",
+              "message",
+              "macAlgorithm",
+              "mac"
+            ],
+            "properties": {
+              "message": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "minLength": 4,
+                "maxLength": 5464,
+                "description": "The message: 1–4096 bytes as standard, padded base64."
+              },
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "An HMAC key: key id, key ARN, alias name (`alias/…`) or alias ARN.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "alias/my-key"
+                ]
+              },
+              "macAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "HMAC_SHA_224",
+                  "HMAC_SHA_256",
+                  "HMAC_SHA_384",
+                  "HMAC_SHA_512"
+                ],
+                "description": "The key's MAC algorithm (HMAC_256 keys: HMAC_SHA_256, and so on); another gives 400 InvalidKeyUsage."
+              },
+              "mac": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The MAC to check (1–6144 bytes); compared in constant time. Standard base64.",
+                "minLength": 4,
+                "maxLength": 8192
+              },
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "VerifyMacResponse": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "macValid",
+              "macAlgorithm"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "macValid": {
+                "type": "boolean",
+                "const": true,
+                "description": "Always true: a wrong MAC is 400 KMSInvalidMac."
+              },
+              "macAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "HMAC_SHA_224",
+                  "HMAC_SHA_256",
+                  "HMAC_SHA_384",
+                  "HMAC_SHA_512"
+                ]
+              }
+            }
+          },
+          "GenerateDataKeyPairRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "keyId",
+              "keyPairSpec"
+            ],
+            "properties": {
+              "encryptionContext": {
+                "$ref": "#/components/schemas/EncryptionContext"
+              },
+              "keyId": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "description": "The symmetric key that seals the private key: key id, key ARN, alias name (`alias/…`) or alias ARN.",
+                "examples": [
+                  "1234abcd-12ab-34cd-56ef-1234567890ab",
+                  "alias/my-key"
+                ]
+              },
+              "keyPairSpec": {
+                "type": "string",
+                "enum": [
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519"
+                ],
+                "description": "The kind of pair; ECC_SECG_P256K1 and SM2 give 400 UnsupportedOperation."
+              },
+              "grantTokens": {
+                "$ref": "#/components/schemas/GrantTokens"
+              },
+              "dryRun": {
+                "type": "boolean",
+                "default": false,
+                "description": "If true, nothing is done: the request is only authorized, and answers 412 DryRunOperation when the caller is allowed it (otherwise the error it would have got, such as 403 AccessDenied). The body is decoded first, but the other members' values and the key's state are not checked."
+              }
+            }
+          },
+          "GenerateDataKeyPairResponse": {
+            "type": "object",
+            "required": [
+              "privateKeyCiphertextBlob",
+              "privateKeyPlaintext",
+              "publicKey",
+              "keyId",
+              "keyPairSpec"
+            ],
+            "properties": {
+              "privateKeyCiphertextBlob": {
+                "$ref": "#/components/schemas/CiphertextBlob",
+                "description": "The private key (DER PKCS#8) sealed under the KMS key: an ordinary ciphertext blob for Decrypt, with the same encryption context."
+              },
+              "publicKey": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64."
+              },
+              "keyId": {
+                "type": "string",
+                "description": "The ARN of the key that sealed the private key."
+              },
+              "keyPairSpec": {
+                "type": "string",
+                "enum": [
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519"
+                ]
+              },
+              "privateKeyPlaintext": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The private key in the clear as DER PKCS#8 PrivateKeyInfo. Use it, then discard it; the service keeps no copy. Standard base64."
+              }
+            }
+          },
+          "GenerateDataKeyPairWithoutPlaintextResponse": {
+            "type": "object",
+            "required": [
+              "privateKeyCiphertextBlob",
+              "publicKey",
+              "keyId",
+              "keyPairSpec"
+            ],
+            "properties": {
+              "privateKeyCiphertextBlob": {
+                "$ref": "#/components/schemas/CiphertextBlob",
+                "description": "The private key (DER PKCS#8) sealed under the KMS key: an ordinary ciphertext blob for Decrypt, with the same encryption context."
+              },
+              "publicKey": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64."
+              },
+              "keyId": {
+                "type": "string",
+                "description": "The ARN of the key that sealed the private key."
+              },
+              "keyPairSpec": {
+                "type": "string",
+                "enum": [
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096",
+                  "ECC_NIST_P256",
+                  "ECC_NIST_P384",
+                  "ECC_NIST_P521",
+                  "ECC_NIST_EDWARDS25519"
+                ]
+              }
+            }
+          },
+          "GetParametersForImportRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "wrappingAlgorithm",
+              "wrappingKeySpec"
+            ],
+            "properties": {
+              "wrappingAlgorithm": {
+                "type": "string",
+                "enum": [
+                  "RSAES_OAEP_SHA_1",
+                  "RSAES_OAEP_SHA_256",
+                  "RSA_AES_KEY_WRAP_SHA_1",
+                  "RSA_AES_KEY_WRAP_SHA_256"
+                ],
+                "description": "How the material will be wrapped. RSAES_OAEP_SHA_1/256: RSA-OAEP (the same hash for OAEP and MGF1, empty label) of the material itself. RSA_AES_KEY_WRAP_SHA_1/256: RSA-OAEP of a fresh 32-byte AES key, followed by AES key wrap with padding (RFC 5649) of the material under that key; needed for private keys. RSAES_PKCS1_V1_5 and SM2PKE give 400 UnsupportedOperation."
+              },
+              "wrappingKeySpec": {
+                "type": "string",
+                "enum": [
+                  "RSA_2048",
+                  "RSA_3072",
+                  "RSA_4096"
+                ],
+                "description": "The size of the RSA wrapping key."
+              }
+            }
+          },
+          "GetParametersForImportResponse": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "importToken",
+              "publicKey",
+              "parametersValidTo"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "importToken": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The one-time import token for ImportKeyMaterial, bound to this key. Standard base64."
+              },
+              "publicKey": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The RSA wrapping public key as DER SubjectPublicKeyInfo. Standard base64."
+              },
+              "parametersValidTo": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the token and wrapping key expire (24 hours). RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              }
+            }
+          },
+          "ImportKeyMaterialRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "importToken",
+              "encryptedKeyMaterial"
+            ],
+            "properties": {
+              "importToken": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The token from GetParametersForImport for this key (single use). Standard base64."
+              },
+              "encryptedKeyMaterial": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, 48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys. Standard base64."
+              },
+              "expirationModel": {
+                "type": "string",
+                "enum": [
+                  "KEY_MATERIAL_EXPIRES",
+                  "KEY_MATERIAL_DOES_NOT_EXPIRE"
+                ],
+                "default": "KEY_MATERIAL_EXPIRES",
+                "description": "KEY_MATERIAL_EXPIRES (the default) needs validTo; KEY_MATERIAL_DOES_NOT_EXPIRE forbids it."
+              },
+              "validTo": {
+                "type": [
+                  "string",
+                  "number"
+                ],
+                "description": "When the material expires: an RFC 3339 date-time or epoch seconds, in the future and at most 365 days ahead. The key then goes back to PendingImport until the same material is imported again.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "importType": {
+                "type": "string",
+                "enum": [
+                  "NEW_KEY_MATERIAL",
+                  "EXISTING_KEY_MATERIAL"
+                ],
+                "description": "Optional. NEW_KEY_MATERIAL on a key that already had material (rotation of imported material) gives 400 UnsupportedOperation."
+              }
+            }
+          },
+          "ImportKeyMaterialResponse": {
+            "type": "object",
+            "required": [
+              "keyId",
+              "keyMaterialId"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "keyMaterialId": {
+                "type": "string",
+                "pattern": "^[a-f0-9]{64}$",
+                "description": "Names the imported material (the same for every import of the same material)."
+              }
+            }
+          },
+          "DeleteImportedKeyMaterialResponse": {
+            "type": "object",
+            "required": [
+              "keyId"
+            ],
+            "properties": {
+              "keyId": {
+                "type": "string",
+                "description": "The key ARN.",
+                "examples": [
+                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                ]
+              },
+              "keyMaterialId": {
+                "type": "string",
+                "pattern": "^[a-f0-9]{64}$",
+                "description": "The material deleted; absent when the key had none."
+              }
+            }
+          },
+          "AuditCheckpoint": {
+            "type": "object",
+            "required": [
+              "sequence",
+              "chainHash",
+              "time",
+              "signature"
+            ],
+            "description": "A signed checkpoint: the chain hash after a record, signed with the audit key (ECDSA P-256).",
+            "properties": {
+              "sequence": {
+                "type": "integer",
+                "description": "The sequence number of the last record it covers."
+              },
+              "chainHash": {
+                "type": "string",
+                "description": "The chain hash after that record, lowercase hex."
+              },
+              "time": {
+                "type": "integer",
+                "description": "When it was made: microseconds since the Unix epoch."
+              },
+              "signature": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "DER ECDSA signature over `kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>`."
+              }
+            }
+          },
+          "AuditRecord": {
+            "type": "object",
+            "required": [
+              "sequence",
+              "time",
+              "requestId",
+              "api",
+              "action",
+              "outcome",
+              "hash"
+            ],
+            "description": "One request as the audit log recorded it. Never plaintext, key material or secrets.",
+            "properties": {
+              "sequence": {
+                "type": "integer"
+              },
+              "time": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the request was served. RFC 3339, UTC, with microseconds.",
+                "examples": [
+                  "2026-11-29T04:41:27.123456Z"
+                ]
+              },
+              "requestId": {
+                "type": "string"
+              },
+              "principalId": {
+                "type": "string"
+              },
+              "principalName": {
+                "type": "string"
+              },
+              "accessKeyId": {
+                "type": "string"
+              },
+              "sourceAddress": {
+                "type": "string"
+              },
+              "userAgent": {
+                "type": "string"
+              },
+              "api": {
+                "type": "string",
+                "description": "REST, AWS, or SERVICE for what the service did on its own (such as DeleteExpiredKeyMaterial)."
+              },
+              "action": {
+                "type": "string",
+                "examples": [
+                  "GenerateDataKey"
+                ]
+              },
+              "keyId": {
+                "type": "string"
+              },
+              "keyArn": {
+                "type": "string"
+              },
+              "keyVersion": {
+                "type": "integer"
+              },
+              "keyReference": {
+                "type": "string",
+                "description": "The key as the request named it (alias, ARN or id)."
+              },
+              "encryptionContext": {
+                "$ref": "#/components/schemas/EncryptionContext"
+              },
+              "grantId": {
+                "type": "string"
+              },
+              "outcome": {
+                "type": "string",
+                "enum": [
+                  "allowed",
+                  "denied",
+                  "error"
+                ]
+              },
+              "errorCode": {
+                "type": "string"
+              },
+              "reason": {
+                "type": "string",
+                "description": "For denials: the binding, condition or policy statement that failed."
+              },
+              "hash": {
+                "type": "string",
+                "description": "The chain hash after this record, lowercase hex."
+              }
+            }
+          },
+          "QueryAuditLogResponse": {
+            "type": "object",
+            "required": [
+              "records",
+              "lastSequence"
+            ],
+            "properties": {
+              "records": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/AuditRecord"
+                },
+                "description": "Oldest first."
+              },
+              "nextSequence": {
+                "type": "integer",
+                "description": "Present when more may follow: pass it as `afterSequence`."
+              },
+              "lastSequence": {
+                "type": "integer",
+                "description": "The newest sequence number in the log."
+              }
+            }
+          },
+          "GetAuditCheckpointResponse": {
+            "type": "object",
+            "required": [
+              "publicKey"
+            ],
+            "properties": {
+              "checkpoint": {
+                "$ref": "#/components/schemas/AuditCheckpoint"
+              },
+              "publicKey": {
+                "type": "string",
+                "description": "The audit public key (PEM) that verifies checkpoints."
+              }
+            }
+          },
+          "VerifyAuditLogRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+              "anchor": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "A checkpoint saved elsewhere earlier: the log must still reach it (detects truncation)."
+              }
+            }
+          },
+          "AuditVerification": {
+            "type": "object",
+            "required": [
+              "ok",
+              "recordsChecked",
+              "checkpointsChecked"
+            ],
+            "properties": {
+              "ok": {
+                "type": "boolean"
+              },
+              "recordsChecked": {
+                "type": "integer"
+              },
+              "checkpointsChecked": {
+                "type": "integer"
+              },
+              "firstSequence": {
+                "type": "integer"
+              },
+              "lastSequence": {
+                "type": "integer"
+              },
+              "firstBadSequence": {
+                "type": "integer",
+                "description": "The first sequence number at which something is wrong."
+              },
+              "problem": {
+                "type": "string"
+              }
+            }
+          },
+          "PruneAuditLogRequest": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "beforeSequence"
+            ],
+            "properties": {
+              "beforeSequence": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Delete records before the newest checkpoint below this sequence."
+              }
+            }
+          },
+          "PruneAuditLogResponse": {
+            "type": "object",
+            "required": [
+              "deleted"
+            ],
+            "properties": {
+              "deleted": {
+                "type": "integer"
+              },
+              "anchor": {
+                "$ref": "#/components/schemas/AuditCheckpoint",
+                "description": "The checkpoint the remaining chain now starts from."
+              }
+            }
+          },
           "GrantConstraints": {
             "type": "object",
             "description": "Limits a grant to requests whose encryption context contains all of encryptionContextSubset, or equals encryptionContextEquals exactly. A request may give at most one of the two (400 ValidationError).",
@@ -5405,6 +7132,13 @@ enum OpenAPIDocument {
                     "ReEncryptTo",
                     "GenerateDataKey",
                     "GenerateDataKeyWithoutPlaintext",
+                    "GenerateDataKeyPair",
+                    "GenerateDataKeyPairWithoutPlaintext",
+                    "Sign",
+                    "Verify",
+                    "GetPublicKey",
+                    "GenerateMac",
+                    "VerifyMac",
                     "DescribeKey",
                     "CreateGrant",
                     "RetireGrant"
@@ -5517,6 +7251,13 @@ enum OpenAPIDocument {
                     "ReEncryptTo",
                     "GenerateDataKey",
                     "GenerateDataKeyWithoutPlaintext",
+                    "GenerateDataKeyPair",
+                    "GenerateDataKeyPairWithoutPlaintext",
+                    "Sign",
+                    "Verify",
+                    "GetPublicKey",
+                    "GenerateMac",
+                    "VerifyMac",
                     "DescribeKey",
                     "CreateGrant",
                     "RetireGrant"
@@ -6357,324 +8098,6 @@ enum OpenAPIDocument {
               "audit": {
                 "type": "boolean",
                 "description": "Whether the audit log takes records. While it is false every authenticated request is refused with 503 AuditUnavailable."
-              }
-            }
-          },
-          "AuditRecord": {
-            "type": "object",
-            "description": "One request as the audit log recorded it. Records never contain plaintext, data keys, key material, secrets, ciphertext blobs or request signatures. Optional members are absent when they do not apply.",
-            "required": [
-              "sequence",
-              "time",
-              "requestId",
-              "api",
-              "action",
-              "outcome",
-              "hash"
-            ],
-            "properties": {
-              "sequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "The record's position in the log: 1, 2, 3, … without gaps."
-              },
-              "time": {
-                "type": "string",
-                "format": "date-time",
-                "description": "When the request was recorded. RFC 3339, UTC, with microseconds.",
-                "examples": [
-                  "2026-11-29T04:41:27.123456Z"
-                ]
-              },
-              "requestId": {
-                "type": "string",
-                "description": "The request's id, as sent in its `x-request-id` header."
-              },
-              "principalId": {
-                "type": "string",
-                "description": "The caller's principal id; absent when the request was not authenticated."
-              },
-              "principalName": {
-                "type": "string",
-                "description": "The caller's principal name.",
-                "examples": [
-                  "build-pipeline"
-                ]
-              },
-              "accessKeyId": {
-                "type": "string",
-                "description": "The access key that signed the request.",
-                "examples": [
-                  "AKIAQ7XJ2M5N4B6C3DEF"
-                ]
-              },
-              "sourceAddress": {
-                "type": "string",
-                "description": "The client's IP address.",
-                "examples": [
-                  "10.0.0.7"
-                ]
-              },
-              "userAgent": {
-                "type": "string",
-                "maxLength": 512,
-                "description": "The `User-Agent` header, cut to 512 characters."
-              },
-              "api": {
-                "type": "string",
-                "enum": [
-                  "REST",
-                  "AWS"
-                ],
-                "description": "The front door: this REST API or the AWS KMS JSON protocol."
-              },
-              "action": {
-                "type": "string",
-                "description": "The operation that ran (e.g. `GenerateDataKey`, `QueryAuditLog`); for a request refused before its operation was decoded, the route's action (e.g. `ReadAuditLog`) or the AWS operation asked for.",
-                "examples": [
-                  "GenerateDataKey"
-                ]
-              },
-              "keyId": {
-                "type": "string",
-                "description": "The id of the key the request resolved to.",
-                "examples": [
-                  "1234abcd-12ab-34cd-56ef-1234567890ab"
-                ]
-              },
-              "keyArn": {
-                "type": "string",
-                "description": "The ARN of `keyId`.",
-                "examples": [
-                  "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-                ]
-              },
-              "keyVersion": {
-                "type": "integer",
-                "minimum": 1,
-                "description": "The version of the key material used."
-              },
-              "keyReference": {
-                "type": "string",
-                "description": "The key as the request named it: a key id, key ARN, alias name or alias ARN.",
-                "examples": [
-                  "alias/my-key"
-                ]
-              },
-              "encryptionContext": {
-                "type": "object",
-                "additionalProperties": {
-                  "type": "string"
-                },
-                "description": "The request's encryption context (it is not secret).",
-                "examples": [
-                  {
-                    "tenant": "acme"
-                  }
-                ]
-              },
-              "grantId": {
-                "type": "string",
-                "description": "The grant the request named or that allowed it."
-              },
-              "outcome": {
-                "type": "string",
-                "enum": [
-                  "allowed",
-                  "denied",
-                  "error"
-                ],
-                "description": "`allowed`: the request succeeded; `denied`: 403 AccessDenied; `error`: any other failure."
-              },
-              "errorCode": {
-                "type": "string",
-                "description": "For outcome `error` or `denied`: the error as its AWS exception name.",
-                "examples": [
-                  "NotFoundException",
-                  "AccessDeniedException"
-                ]
-              },
-              "reason": {
-                "type": "string",
-                "description": "For denials: the binding, condition or key policy statement that refused it."
-              },
-              "hash": {
-                "type": "string",
-                "pattern": "^[0-9a-f]{64}$",
-                "description": "The chain hash after this record, lowercase hex: SHA-256 of the previous record's chain hash (32 zero bytes before the first record) followed by this record's canonical bytes."
-              }
-            }
-          },
-          "QueryAuditLogResponse": {
-            "type": "object",
-            "required": [
-              "records",
-              "lastSequence"
-            ],
-            "properties": {
-              "records": {
-                "type": "array",
-                "items": {
-                  "$ref": "#/components/schemas/AuditRecord"
-                },
-                "description": "Oldest first."
-              },
-              "nextSequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "Present when the page is full (`limit` records): pass it as `afterSequence` to get the next page."
-              },
-              "lastSequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 0,
-                "description": "The newest sequence number in the whole log, whatever the filters (0 if it is empty)."
-              }
-            }
-          },
-          "AuditCheckpoint": {
-            "type": "object",
-            "description": "A signed checkpoint: the chain hash at a sequence number, signed with the audit signing key. Saved somewhere else, it is an anchor: VerifyAuditLog then also proves that the log still reaches it.",
-            "required": [
-              "sequence",
-              "chainHash",
-              "time",
-              "signature"
-            ],
-            "properties": {
-              "sequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "The last record the checkpoint covers."
-              },
-              "chainHash": {
-                "type": "string",
-                "pattern": "^[0-9a-f]{64}$",
-                "description": "The chain hash after that record, lowercase hex."
-              },
-              "time": {
-                "type": "integer",
-                "format": "int64",
-                "description": "When the checkpoint was signed, in microseconds since the Unix epoch: an integer, unlike the RFC 3339 dates elsewhere.",
-                "examples": [
-                  1795926087123456
-                ]
-              },
-              "signature": {
-                "type": "string",
-                "contentEncoding": "base64",
-                "description": "Standard base64 of a DER-encoded ECDSA P-256 signature over the SHA-256 of the UTF-8 string `kms-audit-checkpoint-v1|<sequence>|<chainHash>|<time>` (sequence and time in decimal, the hash in lowercase hex). Verify it with the key served at GET /v1/audit/public-key."
-              }
-            }
-          },
-          "GetAuditCheckpointResponse": {
-            "type": "object",
-            "required": [
-              "publicKey"
-            ],
-            "properties": {
-              "checkpoint": {
-                "$ref": "#/components/schemas/AuditCheckpoint",
-                "description": "The newest checkpoint, covering every record written before this request; absent while the log is empty."
-              },
-              "publicKey": {
-                "type": "string",
-                "description": "The audit signing public key (PEM, SubjectPublicKeyInfo), the same as GET /v1/audit/public-key.",
-                "examples": [
-                  "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n-----END PUBLIC KEY-----\n"
-                ]
-              }
-            }
-          },
-          "VerifyAuditLogRequest": {
-            "type": "object",
-            "additionalProperties": false,
-            "properties": {
-              "anchor": {
-                "$ref": "#/components/schemas/AuditCheckpoint",
-                "description": "A checkpoint saved earlier (from GetAuditCheckpoint or PruneAuditLog). If given, its signature must be valid for this log's key, and the log must still reach its sequence with the same chain hash."
-              }
-            }
-          },
-          "AuditVerification": {
-            "type": "object",
-            "description": "The result of checking the audit log; a failed check is still a 200 response, with `ok` false.",
-            "required": [
-              "ok",
-              "recordsChecked",
-              "checkpointsChecked"
-            ],
-            "properties": {
-              "ok": {
-                "type": "boolean",
-                "description": "True when nothing is wrong."
-              },
-              "recordsChecked": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Records whose hash was checked."
-              },
-              "checkpointsChecked": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Checkpoints whose chain hash was matched against a record."
-              },
-              "firstSequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "The first record checked; absent if none was."
-              },
-              "lastSequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "The last record checked; absent if none was."
-              },
-              "firstBadSequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "When `ok` is false: the first sequence number at which something is wrong."
-              },
-              "problem": {
-                "type": "string",
-                "description": "When `ok` is false: what is wrong — an edited record (its hash), a deleted one (a gap), records out of order, a forged checkpoint (its signature), records removed from the end, or a tail truncated before the anchor."
-              }
-            }
-          },
-          "PruneAuditLogRequest": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": [
-              "beforeSequence"
-            ],
-            "properties": {
-              "beforeSequence": {
-                "type": "integer",
-                "format": "int64",
-                "minimum": 1,
-                "description": "Delete the records up to and including the newest checkpoint whose sequence is below this one."
-              }
-            }
-          },
-          "PruneAuditLogResponse": {
-            "type": "object",
-            "required": [
-              "deleted"
-            ],
-            "properties": {
-              "deleted": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "The number of records deleted."
-              },
-              "anchor": {
-                "$ref": "#/components/schemas/AuditCheckpoint",
-                "description": "The checkpoint the remaining chain is now verified from; absent when no checkpoint lies below `beforeSequence` (then nothing was deleted)."
               }
             }
           }

@@ -13,6 +13,8 @@ struct RESTRoute: Sendable {
     let method: HTTPRequest.Method
     let path: String
     let action: Action?
+    /// The operation's name (its type: `CreateKey`, `QueryAuditLog`), the OpenAPI operationId.
+    let operationId: String
     let bodyLimit: Int
     let status: HTTPResponse.Status
     /// Path parameter → input field.
@@ -33,7 +35,8 @@ enum RESTDoor {
         path pathFields: [String: String] = [:], query: [String: (field: String, type: RESTRoute.QueryType)] = [:]
     ) -> RESTRoute {
         RESTRoute(
-            method: method, path: path, action: Op.action, bodyLimit: defaultBodyLimit, status: status,
+            method: method, path: path, action: Op.action, operationId: String(describing: Op.self),
+            bodyLimit: defaultBodyLimit, status: status,
             pathFields: pathFields, queryFields: query
         ) { data, service, context throws(KMSError) in
             let input: Op.Input
@@ -82,6 +85,16 @@ enum RESTDoor {
         route(.post, "/v1/datakey", GenerateDataKey.self),
         route(.post, "/v1/datakey/without-plaintext", GenerateDataKeyWithoutPlaintext.self),
         route(.post, "/v1/random", GenerateRandom.self),
+        route(.post, "/v1/datakey-pair", GenerateDataKeyPair.self),
+        route(.post, "/v1/datakey-pair/without-plaintext", GenerateDataKeyPairWithoutPlaintext.self),
+        route(.post, "/v1/sign", Sign.self),
+        route(.post, "/v1/verify", Verify.self),
+        route(.get, "/v1/keys/{keyId}/public-key", GetPublicKey.self, path: keyPath),
+        route(.post, "/v1/mac", GenerateMac.self),
+        route(.post, "/v1/mac/verify", VerifyMac.self),
+        route(.post, "/v1/keys/{keyId}/import-parameters", GetParametersForImport.self, path: keyPath),
+        route(.post, "/v1/keys/{keyId}/import", ImportKeyMaterial.self, path: keyPath),
+        route(.delete, "/v1/keys/{keyId}/material", DeleteImportedKeyMaterial.self, path: keyPath),
         route(.post, "/v1/grants", CreateGrant.self, status: .created),
         route(.get, "/v1/keys/{keyId}/grants", ListGrants.self, path: keyPath,
               query: paging.merging(["grantId": ("grantId", .string), "granteePrincipal": ("granteePrincipal", .string)]) { a, _ in a }),

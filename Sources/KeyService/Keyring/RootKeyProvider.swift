@@ -28,10 +28,14 @@ public struct FileRootKeyProvider: RootKeyProvider {
             guard createIfMissing else { throw RootKeyError(description: "root key file \(path) does not exist") }
             try create()
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw RootKeyError(description: "cannot stat root key file \(path)") }
-        guard info.st_mode & 0o077 == 0 else {
-            throw RootKeyError(description: "root key file \(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
+        // FileManager rather than stat(2): which C module `struct stat` comes from varies with
+        // the compiler's batching, and MemberImportVisibility then refuses its members.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? (attributes?[.posixPermissions] as? Int) else {
+            throw RootKeyError(description: "cannot stat root key file \(path)")
+        }
+        guard mode & 0o077 == 0 else {
+            throw RootKeyError(description: "root key file \(path) is readable by group or others (mode \(String(mode & 0o777, radix: 8))); chmod 600 it")
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw RootKeyError(description: "cannot open root key file \(path)") }

@@ -2,7 +2,9 @@ import Foundation
 import KeyCrypto
 import Logging
 
-/// CreateKey: a new KMS key with fresh material (or none, for imported keys).
+/// CreateKey: a new KMS key with fresh material: AES-256 for SYMMETRIC_DEFAULT,
+/// random bytes of the digest size for HMAC specs, a private key for RSA and
+/// ECC specs. With Origin EXTERNAL the key has none and waits in PendingImport.
 public enum CreateKey: Operation {
     public struct Input: OperationInput {
         public var description: String?
@@ -45,7 +47,7 @@ public enum CreateKey: Operation {
             throw KMSError.validation("KeyUsage \(sanitizedForMessage(usageName)) is not valid for KeySpec \(spec.rawValue).")
         }
         let originName = input.origin ?? KeyOrigin.awsKMS.rawValue
-        guard let origin = KeyOrigin(rawValue: originName), origin == .awsKMS else {
+        guard let origin = KeyOrigin(rawValue: originName) else {
             throw KMSError(.unsupportedOperation, "Origin \(sanitizedForMessage(originName)) is not supported by this service.")
         }
         guard input.multiRegion != true else {
@@ -55,16 +57,22 @@ public enum CreateKey: Operation {
         guard tags.count <= Limits.maxTagsPerKey else { throw KMSError(.tag, "A key may have at most 50 tags.") }
         try Validate.tags(tags)
 
-        let record = try await service.mutate { _, now in
-            let id = UUIDString.random()
-            let record = KeyRecord(
-                id: id, createdAt: now, description: description, state: .enabled, usage: usage, spec: spec,
-                origin: origin, rotationEnabled: false, rotationPeriodDays: nil, nextRotationAt: nil, deletionAt: nil,
-                latestVersion: 1, tags: tags.map { Tag(key: $0.tagKey, value: $0.tagValue) })
-            let version = try service.newVersion(keyId: id, spec: spec, version: 1, type: .initial, at: now)
-            return ([.putKey(record), .addVersion(version)], record)
+        // Material is made before the write (an RSA-4096 key takes a while), never
+        // for imported keys: they start PendingImport with none.
+        let id = UUIDString.random()
+        var version: KeyVersionRecord?
+        if origin == .awsKMS {
+            version = try service.newVersion(keyId: id, spec: spec, version: 1, type: .initial, at: service.now)
         }
-        context.note.update { $0.keyId = record.id; $0.keyVersion = 1 }
+        let initial = version
+        let record = try await service.mutate { _, now in
+            let record = KeyRecord(
+                id: id, createdAt: now, description: description, state: origin == .external ? .pendingImport : .enabled,
+                usage: usage, spec: spec, origin: origin, rotationEnabled: false, rotationPeriodDays: nil, nextRotationAt: nil,
+                deletionAt: nil, latestVersion: 1, tags: tags.map { Tag(key: $0.tagKey, value: $0.tagValue) })
+            return ([.putKey(record)] + (initial.map { [.addVersion($0)] } ?? []), record)
+        }
+        context.note.update { $0.keyId = record.id; $0.keyVersion = version == nil ? nil : 1 }
         context.logger.info("key created", metadata: ["keyId": "\(record.id)"])
         return Output(keyMetadata: KeyMetadata(record, partition: service.partition))
     }

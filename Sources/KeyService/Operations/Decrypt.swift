@@ -15,10 +15,11 @@ public enum Decrypt: Operation {
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case ciphertextBlob, encryptionContext, grantTokens, keyId, encryptionAlgorithm, dryRun
         }
-        public init(ciphertextBlob: Blob, encryptionContext: [String: String]? = nil, keyId: String? = nil) {
+        public init(ciphertextBlob: Blob, encryptionContext: [String: String]? = nil, keyId: String? = nil, encryptionAlgorithm: String? = nil) {
             self.ciphertextBlob = ciphertextBlob
             self.encryptionContext = encryptionContext
             self.keyId = keyId
+            self.encryptionAlgorithm = encryptionAlgorithm
         }
     }
 
@@ -29,7 +30,14 @@ public enum Decrypt: Operation {
     }
 
     public static let action = Action.decrypt
-    public static func keyReference(_ input: Input) -> String? { KeyService.blobKeyId(input.ciphertextBlob) ?? input.keyId }
+    /// The blob names its key, except an RSA ciphertext (a raw RSA block), which only the KeyId names.
+    public static func keyReference(_ input: Input) -> String? {
+        isRSA(input) ? input.keyId : KeyService.blobKeyId(input.ciphertextBlob) ?? input.keyId
+    }
+
+    static func isRSA(_ input: Input) -> Bool {
+        input.encryptionAlgorithm.flatMap(EncryptionAlgorithm.init(rawValue:))?.oaepDigest != nil
+    }
     public static func encryptionContext(_ input: Input) -> [String: String]? { input.encryptionContext ?? [:] }
     public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
@@ -38,10 +46,27 @@ public enum Decrypt: Operation {
         guard (1...CiphertextBlob.maximumSize).contains(blob.bytes.count) else {
             throw KMSError.validation("CiphertextBlob must be 1 to \(CiphertextBlob.maximumSize) bytes long.")
         }
+        try service.validateGrantTokens(input.grantTokens)
+        if isRSA(input) {
+            guard let keyId = input.keyId else {
+                throw KMSError.validation("KeyId is required to decrypt with an asymmetric KMS key.")
+            }
+            let entry = try service.resolve(keyId, accept: .keyOrAlias)
+            guard KeyService.isRSAEncryptionKey(entry.record) else {
+                throw KMSError(.invalidKeyUsage, "\(service.partition.keyArn(entry.record.id)) cannot decrypt with \(input.encryptionAlgorithm ?? "").")
+            }
+            let algorithm = try service.rsaAlgorithm(input.encryptionAlgorithm, for: entry.record)
+            let plaintext = try service.rsaDecrypt(
+                entry, ciphertext: blob.bytes, algorithm: algorithm, context: input.encryptionContext, note: context.note)
+            return Output(keyId: service.partition.keyArn(entry.record.id), plaintext: SecretBlob(plaintext), encryptionAlgorithm: algorithm.rawValue)
+        }
+        if let keyId = input.keyId, let named = try? service.resolve(keyId, accept: .keyOrAlias),
+           KeyService.isRSAEncryptionKey(named.record) {
+            throw KMSError(.invalidKeyUsage, "EncryptionAlgorithm RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 is required to decrypt with this key.")
+        }
         let encryptionContext = EncryptionContext(input.encryptionContext ?? [:])
         try encryptionContext.validate()
         try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
-        try service.validateGrantTokens(input.grantTokens)
         let (entry, plaintext) = try service.openBlob(blob.bytes, context: encryptionContext, expectedKey: input.keyId, note: context.note)
         return Output(keyId: service.partition.keyArn(entry.record.id), plaintext: SecretBlob(plaintext), encryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }

@@ -3,7 +3,8 @@ import KeyCrypto
 import Logging
 
 /// Encrypt: seals up to 4096 bytes under a key's newest version, bound to the
-/// encryption context. Accepts all four identifier forms.
+/// encryption context. Accepts all four identifier forms. RSA keys of usage
+/// ENCRYPT_DECRYPT encrypt with RSA-OAEP instead (see `RSAEncryption.swift`).
 public enum Encrypt: Operation {
     public struct Input: OperationInput {
         public var keyId: String
@@ -15,10 +16,11 @@ public enum Encrypt: Operation {
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case keyId, plaintext, encryptionContext, grantTokens, encryptionAlgorithm, dryRun
         }
-        public init(keyId: String, plaintext: SecretBlob, encryptionContext: [String: String]? = nil) {
+        public init(keyId: String, plaintext: SecretBlob, encryptionContext: [String: String]? = nil, encryptionAlgorithm: String? = nil) {
             self.keyId = keyId
             self.plaintext = plaintext
             self.encryptionContext = encryptionContext
+            self.encryptionAlgorithm = encryptionAlgorithm
         }
     }
 
@@ -37,10 +39,17 @@ public enum Encrypt: Operation {
         guard (1...Limits.maxPlaintext).contains(input.plaintext.bytes.count) else {
             throw KMSError.validation("Plaintext must be 1 to \(Limits.maxPlaintext) bytes long.")
         }
+        try service.validateGrantTokens(input.grantTokens)
+        let named = try service.resolve(input.keyId, accept: .keyOrAlias)
+        if KeyService.isRSAEncryptionKey(named.record) {
+            let algorithm = try service.rsaAlgorithm(input.encryptionAlgorithm, for: named.record)
+            let ciphertext = try service.rsaEncrypt(
+                named, plaintext: input.plaintext.bytes, algorithm: algorithm, context: input.encryptionContext, note: context.note)
+            return Output(ciphertextBlob: Blob(ciphertext), keyId: service.partition.keyArn(named.record.id), encryptionAlgorithm: algorithm.rawValue)
+        }
         let encryptionContext = EncryptionContext(input.encryptionContext ?? [:])
         try encryptionContext.validate()
         try Validate.symmetricAlgorithm(input.encryptionAlgorithm)
-        try service.validateGrantTokens(input.grantTokens)
         let entry = try service.encryptionKey(input.keyId)
         let blob = try service.sealBlob(entry, plaintext: input.plaintext.bytes, context: encryptionContext, note: context.note)
         return Output(ciphertextBlob: Blob(blob), keyId: service.partition.keyArn(entry.record.id), encryptionAlgorithm: "SYMMETRIC_DEFAULT")

@@ -44,7 +44,8 @@ public enum ScheduleKeyDeletion: Operation {
     }
 }
 
-/// CancelKeyDeletion: a key pending deletion becomes Disabled.
+/// CancelKeyDeletion: a key pending deletion becomes Disabled (PendingImport if
+/// it is an imported key whose material was deleted or expired).
 public enum CancelKeyDeletion: Operation {
     public typealias Input = EnableKey.Input
     public struct Output: Encodable, Sendable {
@@ -57,7 +58,8 @@ public enum CancelKeyDeletion: Operation {
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let record = try await service.updateKey(input.keyId) { record in
             guard record.state == .pendingDeletion else { return .notPendingDeletion }
-            record.state = .disabled
+            // An imported key has an expiration model exactly while it has material.
+            record.state = record.origin == .external && record.expirationModel == nil ? .pendingImport : .disabled
             record.deletionAt = nil
             return nil
         }

@@ -50,6 +50,11 @@ public enum ReEncrypt: Operation {
         let destinationContext = EncryptionContext(input.destinationEncryptionContext ?? [:])
         try sourceContext.validate()
         try destinationContext.validate()
+        for algorithm in [input.sourceEncryptionAlgorithm, input.destinationEncryptionAlgorithm] {
+            if algorithm.flatMap(EncryptionAlgorithm.init(rawValue:))?.oaepDigest != nil {
+                throw KMSError(.unsupportedOperation, "ReEncrypt with asymmetric KMS keys is not supported by this service.")
+            }
+        }
         try Validate.symmetricAlgorithm(input.sourceEncryptionAlgorithm)
         try Validate.symmetricAlgorithm(input.destinationEncryptionAlgorithm)
         try service.validateGrantTokens(input.grantTokens)

@@ -19,6 +19,11 @@ public struct KeyMetadata: Encodable, Sendable, Equatable {
     public var customerMasterKeySpec: String
     public var keySpec: String
     public var encryptionAlgorithms: [String]?
+    public var signingAlgorithms: [String]?
+    public var macAlgorithms: [String]?
+    /// Imported keys only: whether the material expires, and when (only when it does).
+    public var expirationModel: String?
+    public var validTo: Date?
     public var multiRegion: Bool
 
     init(_ record: KeyRecord, partition: Partition) {
@@ -35,9 +40,15 @@ public struct KeyMetadata: Encodable, Sendable, Equatable {
         keyManager = "CUSTOMER"
         customerMasterKeySpec = record.spec.rawValue
         keySpec = record.spec.rawValue
-        encryptionAlgorithms = record.spec.encryptionAlgorithms
+        encryptionAlgorithms = Self.list(record.encryptionAlgorithms.map(\.rawValue))
+        signingAlgorithms = Self.list(record.signingAlgorithms.map(\.rawValue))
+        macAlgorithms = Self.list(record.macAlgorithms.map(\.rawValue))
+        expirationModel = record.origin == .external ? record.expirationModel?.rawValue : nil
+        validTo = record.expirationModel == .keyMaterialExpires ? record.validTo?.date : nil
         multiRegion = false
     }
+
+    private static func list(_ names: [String]) -> [String]? { names.isEmpty ? nil : names }
 }
 
 /// A tag on the wire (`TagKey`/`TagValue`, as AWS spells them).
@@ -127,8 +138,12 @@ extension KeyService {
     }
 
     /// The error a key's state gives for cryptographic use, or nil if it is usable.
+    /// Imported material past its ValidTo is refused at once, before maintenance deletes it.
     func stateError(_ record: KeyRecord) -> KMSError? {
         let arn = partition.keyArn(record.id)
+        if record.state == .enabled, record.expirationModel == .keyMaterialExpires, let validTo = record.validTo, validTo <= now {
+            return KMSError(.invalidState, "\(arn) is pending import.")
+        }
         switch record.state {
         case .enabled: return nil
         case .disabled: return KMSError(.disabled, "\(arn) is disabled.")

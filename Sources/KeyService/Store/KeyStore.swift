@@ -15,6 +15,8 @@ public struct StoreSnapshot: Sendable {
     public var keyPolicies: [String: String] = [:]
     /// When each access key was last used, as last persisted.
     public var accessKeyLastUsed: [String: Timestamp] = [:]
+    /// Outstanding import parameters (one-time RSA wrapping keys).
+    public var importParameters: [ImportParametersRecord] = []
     public init() {}
 }
 
@@ -26,6 +28,13 @@ public enum StoreChange: Sendable {
     case addVersion(KeyVersionRecord)
     /// Destroy a key: metadata, every version's material, tags and aliases.
     case destroyKey(id: String, at: Timestamp)
+    /// Delete every version of a key's material, keeping the key (imported material
+    /// deleted or expired; the same material may be imported again).
+    case deleteVersions(keyId: String)
+    /// Store one set of import parameters.
+    case putImportParameters(ImportParametersRecord)
+    /// Delete one set of import parameters (used or expired).
+    case deleteImportParameters(id: String)
     case putAlias(AliasRecord)
     case deleteAlias(name: String)
     case putPrincipal(PrincipalRecord)

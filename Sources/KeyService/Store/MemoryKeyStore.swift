@@ -33,6 +33,14 @@ public final class MemoryKeyStore: KeyStore {
             snapshot.aliases.removeAll { $0.targetKeyId == id }
             snapshot.grants.removeAll { $0.keyId == id }
             snapshot.keyPolicies[id] = nil
+            snapshot.importParameters.removeAll { $0.keyId == id }
+        case .deleteVersions(let keyId):
+            snapshot.versions.removeAll { $0.keyId == keyId }
+        case .putImportParameters(let parameters):
+            snapshot.importParameters.removeAll { $0.id == parameters.id }
+            snapshot.importParameters.append(parameters)
+        case .deleteImportParameters(let id):
+            snapshot.importParameters.removeAll { $0.id == id }
         case .putAlias(let alias):
             snapshot.aliases.removeAll { $0.name == alias.name }
             snapshot.aliases.append(alias)

@@ -36,12 +36,17 @@ public final class SQLiteKeyStore: KeyStore {
             }
             let keyRows = try db.prepare("""
                 SELECT id, created_at, description, state, usage, spec, origin, rotation_enabled,
-                       rotation_period_days, next_rotation_at, deletion_at, latest_version FROM keys ORDER BY id
+                       rotation_period_days, next_rotation_at, deletion_at, latest_version,
+                       expiration_model, valid_to, material_fingerprint FROM keys ORDER BY id
                 """)
             while try keyRows.step() {
                 guard let state = KeyState(rawValue: keyRows.text(3)), let usage = KeyUsage(rawValue: keyRows.text(4)),
                       let spec = KeySpec(rawValue: keyRows.text(5)), let origin = KeyOrigin(rawValue: keyRows.text(6))
                 else { throw SQLiteError(code: 11, message: "unreadable key row") }
+                let expiration = try keyRows.optionalText(12).map { name in
+                    guard let model = ExpirationModel(rawValue: name) else { throw SQLiteError(code: 11, message: "unreadable key row") }
+                    return model
+                }
                 let id = keyRows.text(0)
                 snapshot.keys.append(KeyRecord(
                     id: id, createdAt: Timestamp(microseconds: keyRows.int64(1)), description: keyRows.text(2),
@@ -49,7 +54,9 @@ public final class SQLiteKeyStore: KeyStore {
                     rotationPeriodDays: keyRows.optionalInt64(8).map { Int($0) },
                     nextRotationAt: keyRows.optionalInt64(9).map(Timestamp.init(microseconds:)),
                     deletionAt: keyRows.optionalInt64(10).map(Timestamp.init(microseconds:)),
-                    latestVersion: keyRows.int(11), tags: tags[id] ?? []))
+                    latestVersion: keyRows.int(11), tags: tags[id] ?? [], expirationModel: expiration,
+                    validTo: keyRows.optionalInt64(13).map(Timestamp.init(microseconds:)),
+                    materialFingerprint: keyRows.optionalBlob(14)))
             }
             let versionRows = try db.prepare(
                 "SELECT key_id, version, created_at, rotation_type, wrapped_material FROM key_versions ORDER BY key_id, version")
@@ -124,6 +131,7 @@ public final class SQLiteKeyStore: KeyStore {
             while try policyRows.step() { snapshot.keyPolicies[policyRows.text(0)] = policyRows.text(1) }
             let usageRows = try db.prepare("SELECT id, last_used_at FROM access_keys WHERE last_used_at IS NOT NULL")
             while try usageRows.step() { snapshot.accessKeyLastUsed[usageRows.text(0)] = Timestamp(microseconds: usageRows.int64(1)) }
+            snapshot.importParameters = try Self.loadImportParameters(db)
             return snapshot
         }
     }
@@ -150,17 +158,21 @@ public final class SQLiteKeyStore: KeyStore {
         case .putKey(let key):
             try db.prepare("""
                 INSERT INTO keys (id, created_at, description, state, usage, spec, origin, rotation_enabled,
-                                  rotation_period_days, next_rotation_at, deletion_at, latest_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  rotation_period_days, next_rotation_at, deletion_at, latest_version,
+                                  expiration_model, valid_to, material_fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET description = excluded.description, state = excluded.state,
                     rotation_enabled = excluded.rotation_enabled, rotation_period_days = excluded.rotation_period_days,
                     next_rotation_at = excluded.next_rotation_at, deletion_at = excluded.deletion_at,
-                    latest_version = excluded.latest_version
+                    latest_version = excluded.latest_version, expiration_model = excluded.expiration_model,
+                    valid_to = excluded.valid_to, material_fingerprint = excluded.material_fingerprint
                 """).run([
                     .text(key.id), .int(key.createdAt.microseconds), .text(key.description), .text(key.state.rawValue),
                     .text(key.usage.rawValue), .text(key.spec.rawValue), .text(key.origin.rawValue),
                     .int(key.rotationEnabled ? 1 : 0), key.rotationPeriodDays.map { .int(Int64($0)) } ?? .null,
                     time(key.nextRotationAt), time(key.deletionAt), .int(Int64(key.latestVersion)),
+                    key.expirationModel.map { .text($0.rawValue) } ?? .null, time(key.validTo),
+                    key.materialFingerprint.map { .blob($0) } ?? .null,
                 ])
             try db.prepare("DELETE FROM key_tags WHERE key_id = ?").run([.text(key.id)])
             let insertTag = try db.prepare("INSERT INTO key_tags (key_id, tag_key, tag_value) VALUES (?, ?, ?)")
@@ -174,6 +186,13 @@ public final class SQLiteKeyStore: KeyStore {
             // Cascades to versions, tags and aliases. secure_delete overwrites the freed pages.
             try db.prepare("DELETE FROM keys WHERE id = ?").run([.text(id)])
             try db.prepare("INSERT OR IGNORE INTO destroyed_keys (id, destroyed_at) VALUES (?, ?)").run([.text(id), .int(at.microseconds)])
+        case .deleteVersions(let keyId):
+            // secure_delete overwrites the freed pages of the wrapped material.
+            try db.prepare("DELETE FROM key_versions WHERE key_id = ?").run([.text(keyId)])
+        case .putImportParameters(let parameters):
+            try Self.insertImportParameters(parameters, db)
+        case .deleteImportParameters(let id):
+            try db.prepare("DELETE FROM import_parameters WHERE id = ?").run([.text(id)])
         case .putAlias(let alias):
             try db.prepare("""
                 INSERT INTO aliases (name, target_key_id, created_at, updated_at) VALUES (?, ?, ?, ?)
@@ -233,133 +252,6 @@ public final class SQLiteKeyStore: KeyStore {
                 .run([.text(keyId), .text(policy)])
         case .recordAccessKeyUse(let id, let at):
             try db.prepare("UPDATE access_keys SET last_used_at = MAX(COALESCE(last_used_at, 0), ?) WHERE id = ?").run([.int(at.microseconds), .text(id)])
-        }
-    }
-}
-
-/// Numbered schema migrations. Each runs once, in order, in its own transaction;
-/// `PRAGMA user_version` records how far a database has come. Never edit a
-/// released migration: add the next one.
-enum Migrations {
-    static let all: [String] = [
-        // 1: keys, versions, tags, aliases, principals, access keys, settings.
-        """
-        CREATE TABLE keys (
-            id TEXT PRIMARY KEY,
-            created_at INTEGER NOT NULL,
-            description TEXT NOT NULL,
-            state TEXT NOT NULL,
-            usage TEXT NOT NULL,
-            spec TEXT NOT NULL,
-            origin TEXT NOT NULL,
-            rotation_enabled INTEGER NOT NULL,
-            rotation_period_days INTEGER,
-            next_rotation_at INTEGER,
-            deletion_at INTEGER,
-            latest_version INTEGER NOT NULL
-        );
-        CREATE TABLE key_versions (
-            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
-            version INTEGER NOT NULL,
-            created_at INTEGER NOT NULL,
-            rotation_type TEXT NOT NULL,
-            wrapped_material BLOB NOT NULL,
-            PRIMARY KEY (key_id, version)
-        );
-        CREATE TABLE key_tags (
-            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
-            tag_key TEXT NOT NULL,
-            tag_value TEXT NOT NULL,
-            PRIMARY KEY (key_id, tag_key)
-        );
-        CREATE TABLE aliases (
-            name TEXT PRIMARY KEY,
-            target_key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
-            created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL
-        );
-        CREATE INDEX aliases_by_target ON aliases(target_key_id);
-        CREATE TABLE principals (
-            id TEXT PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            kind TEXT NOT NULL,
-            enabled INTEGER NOT NULL,
-            created_at INTEGER NOT NULL
-        );
-        CREATE TABLE access_keys (
-            id TEXT PRIMARY KEY,
-            principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
-            wrapped_secret BLOB NOT NULL,
-            status TEXT NOT NULL,
-            created_at INTEGER NOT NULL
-        );
-        CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE destroyed_keys (id TEXT PRIMARY KEY, destroyed_at INTEGER NOT NULL);
-        """,
-        // 2: roles, bindings, grants, key policies, last use of access keys.
-        """
-        CREATE TABLE roles (name TEXT PRIMARY KEY, description TEXT NOT NULL, actions TEXT NOT NULL);
-        CREATE TABLE bindings (
-            id TEXT PRIMARY KEY,
-            principal_id TEXT NOT NULL REFERENCES principals(id) ON DELETE CASCADE,
-            role TEXT NOT NULL,
-            scope TEXT NOT NULL,
-            conditions TEXT NOT NULL,
-            effect TEXT NOT NULL,
-            created_at INTEGER NOT NULL
-        );
-        CREATE INDEX bindings_by_principal ON bindings(principal_id);
-        CREATE TABLE grants (
-            id TEXT PRIMARY KEY,
-            token TEXT NOT NULL UNIQUE,
-            key_id TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
-            name TEXT,
-            grantee_principal_id TEXT NOT NULL,
-            retiring_principal_id TEXT,
-            issuing_principal_id TEXT NOT NULL,
-            operations TEXT NOT NULL,
-            context_equals TEXT,
-            context_subset TEXT,
-            created_at INTEGER NOT NULL
-        );
-        CREATE INDEX grants_by_key ON grants(key_id);
-        CREATE TABLE key_policies (
-            key_id TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
-            policy TEXT NOT NULL
-        );
-        ALTER TABLE access_keys ADD COLUMN last_used_at INTEGER;
-        """,
-    ]
-
-    static func migrate(_ db: SQLiteConnection) throws {
-        // Overwrite deleted content (destroyed key material) instead of leaving it in free pages.
-        try db.execute("PRAGMA secure_delete=ON")
-        let current = try db.userVersion
-        guard current <= all.count else {
-            throw SQLiteError(code: 1, message: "database schema \(current) is newer than this build (\(all.count))")
-        }
-        for (index, sql) in all.enumerated() where index >= current {
-            try db.transaction {
-                try db.execute(sql)
-                try db.execute("PRAGMA user_version = \(index + 1)")
-            }
-        }
-    }
-}
-
-/// JSON-encoded columns for small structured values (scopes, conditions, action sets).
-enum JSONColumn {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
-        } catch {
-            throw SQLiteError(code: 11, message: "unreadable JSON column for \(type)")
         }
     }
 }
