@@ -7,7 +7,7 @@ import Testing
 @Suite struct CacheAndRewrapTests {
     @Test func cacheReusesADataKeyForAtMostNMessages() async throws {
         let service = FakeKeyService(keys: ["k"])
-        let cache = DataKeyCache(limits: .init(maxMessages: 3, maxAge: .seconds(60)))
+        let cache = DataKeyCache(limits: .init(maxMessages: 3, maxAge: .seconds(3600)))
         let client = EnvelopeClient(provider: service, keyIds: ["k"], cache: cache)
         var ids = Set<[UInt8]>()
         for index in 0..<7 {
@@ -26,7 +26,7 @@ import Testing
     @Test func cacheHonoursTheByteLimitAndUnknownLengths() async throws {
         let service = FakeKeyService(keys: ["k"])
         let client = EnvelopeClient(provider: service, keyIds: ["k"],
-                                    cache: DataKeyCache(limits: .init(maxMessages: 100, maxBytes: 1000, maxAge: .seconds(60))))
+                                    cache: DataKeyCache(limits: .init(maxMessages: 100, maxBytes: 1000, maxAge: .seconds(3600))))
         for _ in 0..<4 { _ = try await collect(client.encrypt(chunks(pattern(400)), plaintextLength: 400)) }
         #expect(service.calls.count == 2, "400 + 400 fit in 1000 bytes, a third 400 does not")
         _ = try await collect(client.encrypt(chunks(pattern(10))))

@@ -38,6 +38,11 @@ import Testing
             .createRole: adminOnly, .listRoles: adminOnly, .describeRole: adminOnly, .updateRole: adminOnly, .deleteRole: adminOnly,
             .createBinding: adminOnly, .listBindings: adminOnly, .deleteBinding: adminOnly,
             .readAuditLog: [admin, auditor], .pruneAuditLog: adminOnly,
+            .sign: [admin, keyUser], .verify: [admin, keyUser, decryptOnly],
+            .getPublicKey: [admin, keyAdmin, keyUser, encryptOnly, decryptOnly],
+            .generateMac: [admin, keyUser], .verifyMac: [admin, keyUser, decryptOnly],
+            .generateDataKeyPair: [admin, keyUser, encryptOnly], .generateDataKeyPairWithoutPlaintext: [admin, keyUser, encryptOnly],
+            .getParametersForImport: manage, .importKeyMaterial: manage, .deleteImportedKeyMaterial: manage,
         ]
     }()
 
@@ -52,7 +57,11 @@ import Testing
     /// Actions whose requests carry an encryption context (so context conditions can hold).
     static let carriesContext: Set<Action> = [
         .encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey, .generateDataKeyWithoutPlaintext,
+        .generateDataKeyPair, .generateDataKeyPairWithoutPlaintext,
     ]
+
+    /// Actions that use key material without an encryption context.
+    static let cryptographicWithoutContext: Set<Action> = [.sign, .verify, .generateMac, .verifyMac, .importKeyMaterial]
 
     /// A key tagged team=`team` (`Tag` would be ambiguous with Testing's here).
     static func key(_ id: String, team: String) -> KeyRecord {
@@ -99,7 +108,7 @@ import Testing
         #expect(Set(RoleRecord.builtIns.map(\.name)) == Self.roleNames, "every built-in role needs a column in the matrix")
         #expect(Self.expected.values.allSatisfy { $0.isSubset(of: Self.roleNames) })
         #expect(Set(Action.allCases.filter { !$0.isKeyScoped }) == Self.keyless)
-        #expect(Set(Action.allCases.filter(\.isCryptographic)) == Self.carriesContext)
+        #expect(Set(Action.allCases.filter(\.isCryptographic)) == Self.carriesContext.union(Self.cryptographicWithoutContext))
     }
 
     @Test(arguments: Action.allCases)
@@ -228,7 +237,9 @@ import Testing
         // A grant naming every action (the API refuses to create one; the authorizer must not trust that).
         let state = Self.state([], grants: [Self.grant(Set(Action.allCases))])
         let grantable: Set<Action> = [.encrypt, .decrypt, .reEncryptFrom, .reEncryptTo, .generateDataKey,
-                                      .generateDataKeyWithoutPlaintext, .describeKey, .createGrant, .retireGrant]
+                                      .generateDataKeyWithoutPlaintext, .describeKey, .createGrant, .retireGrant,
+                                      .sign, .verify, .getPublicKey, .generateMac, .verifyMac,
+                                      .generateDataKeyPair, .generateDataKeyPairWithoutPlaintext]
         #expect(Set(Action.allCases.filter(\.isGrantable)) == grantable)
         for action in Action.allCases {
             let decision = Self.decide(action, key: Self.keyOne, context: [:], in: state)
