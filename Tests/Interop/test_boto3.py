@@ -330,6 +330,41 @@ def test_key_policies(kms, key):
                  Policy="{not json")
 
 
+def test_create_key_with_policy(kms, make_principal):
+    """CreateKey's Policy member is stored and enforced, not silently dropped."""
+    user, client = make_principal("policy-user", roles=["key-user"])
+    document = json.loads(kms.get_key_policy(KeyId=kms.create_key()["KeyMetadata"]["KeyId"])["Policy"])
+    document["Statement"].append({"Sid": "NoDecryptForUser", "Effect": "Deny", "Principal": {"AWS": user.arn},
+                                  "Action": "kms:Decrypt", "Resource": "*"})
+    key = kms.create_key(Description="with policy", Policy=json.dumps(document))["KeyMetadata"]
+    assert json.loads(kms.get_key_policy(KeyId=key["KeyId"])["Policy"]) == document
+    blob = client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    expect_error("AccessDeniedException", client.decrypt, CiphertextBlob=blob)
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"x"
+
+    before = {k["KeyId"] for p in kms.get_paginator("list_keys").paginate() for k in p["Keys"]}
+    expect_error("MalformedPolicyDocumentException", kms.create_key, Policy="{not json")
+    expect_error("MalformedPolicyDocumentException", kms.create_key, Policy=json.dumps({"Version": "2012-10-17"}))
+    # The lockout safety check: a policy that would stop the creator from changing it.
+    lockout = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "kms:PutKeyPolicy", "Resource": "*"}]}
+    expect_error("MalformedPolicyDocumentException", kms.create_key, Policy=json.dumps(lockout))
+    after = {k["KeyId"] for p in kms.get_paginator("list_keys").paginate() for k in p["Keys"]}
+    assert after == before, "a refused CreateKey must not create a key"
+    bypassed = kms.create_key(Policy=json.dumps(lockout), BypassPolicyLockoutSafetyCheck=True)["KeyMetadata"]
+    assert json.loads(kms.get_key_policy(KeyId=bypassed["KeyId"])["Policy"]) == lockout
+
+
+def test_create_key_enum_values(kms):
+    """Values outside the model's enums are ValidationException; modeled but unsupported ones UnsupportedOperation."""
+    expect_error("ValidationException", kms.create_key, KeySpec="AES-256")
+    expect_error("ValidationException", kms.create_key, CustomerMasterKeySpec="AES_256")
+    expect_error("ValidationException", kms.create_key, Origin="SOMEWHERE")
+    expect_error("ValidationException", kms.create_key, KeyUsage="ENCRYPT")
+    expect_error("UnsupportedOperationException", kms.create_key, KeySpec="RSA_2048")
+    expect_error("UnsupportedOperationException", kms.create_key, Origin="EXTERNAL")
+
+
 # ---------------------------------------------------------------- pagination
 
 def test_list_keys_pagination(kms, new_key):

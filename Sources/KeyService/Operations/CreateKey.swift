@@ -12,8 +12,11 @@ public enum CreateKey: Operation {
         public var origin: String?
         public var tags: [WireTag]?
         public var multiRegion: Bool?
+        public var policy: String?
+        public var bypassPolicyLockoutSafetyCheck: Bool?
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case description, keyUsage, keySpec, customerMasterKeySpec, origin, tags, multiRegion
+            case policy, bypassPolicyLockoutSafetyCheck
         }
         public init(description: String? = nil, keyUsage: String? = nil, keySpec: String? = nil, origin: String? = nil, tags: [WireTag]? = nil) {
             self.description = description
@@ -54,6 +57,14 @@ public enum CreateKey: Operation {
         let tags = input.tags ?? []
         guard tags.count <= Limits.maxTagsPerKey else { throw KMSError(.tag, "A key may have at most 50 tags.") }
         try Validate.tags(tags)
+        if let policy = input.policy {
+            // As PutKeyPolicy: the grammar, then the lockout safety check, before anything is created.
+            _ = try KeyPolicy.validate(policy)
+            if input.bypassPolicyLockoutSafetyCheck != true, let caller = service.read({ $0.principals[context.caller.principalId] }),
+               KeyPolicy.denyingStatement(KeyPolicy.denyStatements(policy), action: .putKeyPolicy, principal: caller) != nil {
+                throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it; set BypassPolicyLockoutSafetyCheck to create the key anyway.")
+            }
+        }
 
         let record = try await service.mutate { _, now in
             let id = UUIDString.random()
@@ -62,7 +73,8 @@ public enum CreateKey: Operation {
                 origin: origin, rotationEnabled: false, rotationPeriodDays: nil, nextRotationAt: nil, deletionAt: nil,
                 latestVersion: 1, tags: tags.map { Tag(key: $0.tagKey, value: $0.tagValue) })
             let version = try service.newVersion(keyId: id, spec: spec, version: 1, type: .initial, at: now)
-            return ([.putKey(record), .addVersion(version)], record)
+            let policy: [StoreChange] = input.policy.map { [.putKeyPolicy(keyId: id, policy: $0)] } ?? []
+            return ([.putKey(record), .addVersion(version)] + policy, record)
         }
         context.note.update { $0.keyId = record.id; $0.keyVersion = 1 }
         context.logger.info("key created", metadata: ["keyId": "\(record.id)"])
