@@ -33,9 +33,24 @@ public enum CreateKey: Operation {
 
     public static let action = Action.createKey
 
+    /// The enums of the AWS KMS model (botocore service-2.json, 2014-11-01).
+    static let modelCustomerMasterKeySpecs = [
+        "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+        "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2",
+    ]
+    static let modelKeySpecs = modelCustomerMasterKeySpecs + ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"]
+    static let modelKeyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
+    static let modelOrigins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]
+
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let description = input.description ?? ""
         try Validate.description(description)
+        // Values outside the AWS model's enums are ValidationException, as AWS answers;
+        // modeled values this service lacks are UnsupportedOperationException below.
+        try Validate.member(input.keySpec, named: "keySpec", in: modelKeySpecs)
+        try Validate.member(input.customerMasterKeySpec, named: "customerMasterKeySpec", in: modelCustomerMasterKeySpecs)
+        try Validate.member(input.keyUsage, named: "keyUsage", in: modelKeyUsages)
+        try Validate.member(input.origin, named: "origin", in: modelOrigins)
         if let a = input.keySpec, let b = input.customerMasterKeySpec, a != b {
             throw KMSError.validation("KeySpec and CustomerMasterKeySpec must not differ.")
         }
