@@ -31,6 +31,10 @@ READ_TIMEOUT = 30
 SUBPROCESS_TIMEOUT = 90
 BIN_DIR = Path(sys.executable).parent
 
+# The server is on loopback: never send its requests through a proxy from the environment.
+for _name in ("NO_PROXY", "no_proxy"):
+    os.environ[_name] = ",".join(filter(None, [os.environ.get(_name), "127.0.0.1", "localhost"]))
+
 
 def _required_env(name):
     value = os.environ.get(name)
