@@ -5368,6 +5368,16 @@ enum OpenAPIDocument {
               "multiRegion": {
                 "type": "boolean",
                 "description": "Multi-Region keys are not supported: true gives 400 UnsupportedOperation."
+              },
+              "policy": {
+                "type": "string",
+                "maxLength": 32768,
+                "description": "The key policy, as for PutKeyPolicy (same grammar and limits; 400 MalformedPolicyDocument otherwise). Default: the default key policy."
+              },
+              "bypassPolicyLockoutSafetyCheck": {
+                "type": "boolean",
+                "default": false,
+                "description": "A policy that would deny the caller kms:PutKeyPolicy on the new key is refused with 400 MalformedPolicyDocument unless this is true."
               }
             }
           },

@@ -14,8 +14,11 @@ public enum CreateKey: Operation {
         public var origin: String?
         public var tags: [WireTag]?
         public var multiRegion: Bool?
+        public var policy: String?
+        public var bypassPolicyLockoutSafetyCheck: Bool?
         public enum CodingKeys: String, CodingKey, CaseIterable {
             case description, keyUsage, keySpec, customerMasterKeySpec, origin, tags, multiRegion
+            case policy, bypassPolicyLockoutSafetyCheck
         }
         public init(description: String? = nil, keyUsage: String? = nil, keySpec: String? = nil, origin: String? = nil, tags: [WireTag]? = nil) {
             self.description = description
@@ -32,9 +35,24 @@ public enum CreateKey: Operation {
 
     public static let action = Action.createKey
 
+    /// The enums of the AWS KMS model (botocore service-2.json, 2014-11-01).
+    static let modelCustomerMasterKeySpecs = [
+        "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+        "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2",
+    ]
+    static let modelKeySpecs = modelCustomerMasterKeySpecs + ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"]
+    static let modelKeyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
+    static let modelOrigins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]
+
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let description = input.description ?? ""
         try Validate.description(description)
+        // Values outside the AWS model's enums are ValidationException, as AWS answers;
+        // modeled values this service lacks are UnsupportedOperationException below.
+        try Validate.member(input.keySpec, named: "keySpec", in: modelKeySpecs)
+        try Validate.member(input.customerMasterKeySpec, named: "customerMasterKeySpec", in: modelCustomerMasterKeySpecs)
+        try Validate.member(input.keyUsage, named: "keyUsage", in: modelKeyUsages)
+        try Validate.member(input.origin, named: "origin", in: modelOrigins)
         if let a = input.keySpec, let b = input.customerMasterKeySpec, a != b {
             throw KMSError.validation("KeySpec and CustomerMasterKeySpec must not differ.")
         }
@@ -56,6 +74,14 @@ public enum CreateKey: Operation {
         let tags = input.tags ?? []
         guard tags.count <= Limits.maxTagsPerKey else { throw KMSError(.tag, "A key may have at most 50 tags.") }
         try Validate.tags(tags)
+        if let policy = input.policy {
+            // As PutKeyPolicy: the grammar, then the lockout safety check, before anything is created.
+            _ = try KeyPolicy.validate(policy)
+            if input.bypassPolicyLockoutSafetyCheck != true, let caller = service.read({ $0.principals[context.caller.principalId] }),
+               KeyPolicy.denyingStatement(KeyPolicy.denyStatements(policy), action: .putKeyPolicy, principal: caller) != nil {
+                throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it; set BypassPolicyLockoutSafetyCheck to create the key anyway.")
+            }
+        }
 
         // Material is made before the write (an RSA-4096 key takes a while), never
         // for imported keys: they start PendingImport with none.
@@ -70,7 +96,8 @@ public enum CreateKey: Operation {
                 id: id, createdAt: now, description: description, state: origin == .external ? .pendingImport : .enabled,
                 usage: usage, spec: spec, origin: origin, rotationEnabled: false, rotationPeriodDays: nil, nextRotationAt: nil,
                 deletionAt: nil, latestVersion: 1, tags: tags.map { Tag(key: $0.tagKey, value: $0.tagValue) })
-            return ([.putKey(record)] + (initial.map { [.addVersion($0)] } ?? []), record)
+            let policy: [StoreChange] = input.policy.map { [.putKeyPolicy(keyId: id, policy: $0)] } ?? []
+            return ([.putKey(record)] + (initial.map { [.addVersion($0)] } ?? []) + policy, record)
         }
         context.note.update { $0.keyId = record.id; $0.keyVersion = version == nil ? nil : 1 }
         context.logger.info("key created", metadata: ["keyId": "\(record.id)"])

@@ -96,6 +96,12 @@ enum Validate {
         }
     }
 
+    /// An optional enum member: absent, or one of `values` (AWS's ValidationException wording otherwise).
+    static func member(_ value: String?, named name: String, in values: [String]) throws(KMSError) {
+        guard let value, !values.contains(value) else { return }
+        throw KMSError.validation("1 validation error detected: Value '\(sanitizedForMessage(value, limit: 64))' at '\(name)' failed to satisfy constraint: Member must satisfy enum value set: [\(values.joined(separator: ", "))]")
+    }
+
     static func symmetricAlgorithm(_ algorithm: String?) throws(KMSError) {
         guard let algorithm else { return }
         guard algorithm == "SYMMETRIC_DEFAULT" else {
