@@ -6,7 +6,8 @@
 # Builds release, starts a throw-away `kms server` on a free loopback port with a
 # temporary data directory (its admin.credentials sign the CLI's requests), and
 # reports the median of RUNS runs (default 3) in MB/s (10^6 bytes per second).
-# Outputs are deleted before every timed run (STACK-NOTES P12).
+# Outputs are deleted before every timed run (STACK-NOTES P12). The machine's load
+# average is printed too: other builds on the same two cores skew every figure.
 #
 # Usage: bench/envelope.sh            env: RUNS=3 SIZE_MIB=1024 BENCH_DIR=bench/out
 set -euo pipefail
@@ -73,7 +74,7 @@ RSS_ENC=$(/usr/bin/time -f %M "$BIN" encrypt --key "$KEY" -o /dev/null "$WORK/pl
 RSS_DEC=$(/usr/bin/time -f %M "$BIN" decrypt -o /dev/null "$WORK/input.kms" 2>&1 >/dev/null | tail -1)
 
 # openssl speed: the 16384-byte column, in 1000s of bytes per second.
-speed() { openssl speed "$@" -evp aes-256-gcm 2>/dev/null | awk '/^aes-256-gcm/ { v = $NF } END { sub(/k$/, "", v); print v * 1000 / 1e6 }'; }
+speed() { openssl speed "$@" -evp aes-256-gcm 2>/dev/null | awk 'tolower($1) == "aes-256-gcm" { v = $NF } END { sub(/k$/, "", v); print v * 1000 / 1e6 }'; }
 OPENSSL_1=$(speed -seconds 3)
 OPENSSL_2=$(speed -seconds 3 -multi 2)
 
@@ -84,7 +85,8 @@ size = int(size_mib) * 1024 * 1024
 results = {
 $(for name in "${!RESULTS[@]}"; do echo "    \"$name\": [${RESULTS[$name]// /, }],"; done)
 }
-print(f"envelope benchmark: {size_mib} MiB, median of {runs} runs, MB/s = 10^6 bytes/s")
+import os
+print(f"envelope benchmark: {size_mib} MiB, median of {runs} runs, MB/s = 10^6 bytes/s, load average {os.getloadavg()[0]:.1f}")
 print(f"{'case':28} {'median s':>9} {'MB/s':>8}   runs (s)")
 for name in sorted(results):
     median = statistics.median(results[name])
@@ -93,7 +95,8 @@ print(f"{'openssl speed aes-256-gcm':28} {'':9} {float(ossl1):8.0f}   (16 KiB bl
 print(f"{'openssl speed ... -multi 2':28} {'':9} {float(ossl2):8.0f}   (16 KiB blocks, two processes)")
 enc = size / statistics.median(results["kms encrypt -> /dev/null"]) / 1e6
 age = size / statistics.median(results["age encrypt -> /dev/null"]) / 1e6
-print(f"kms encrypt -> /dev/null = {enc / float(ossl1):.2f} x openssl speed (target 0.8), {enc / age:.2f} x age")
+ratio = f"{enc / float(ossl1):.2f}" if float(ossl1) > 0 else "n/a"
+print(f"kms encrypt -> /dev/null = {ratio} x openssl speed (target 0.8), {enc / age:.2f} x age")
 print(f"peak RSS: encrypt {int(rss_enc) / 1024:.1f} MiB, decrypt {int(rss_dec) / 1024:.1f} MiB")
 EOF
 rm -f "$WORK/plain" "$WORK/input.kms" "$WORK/input.age" "$WORK/out.kms" "$WORK/out.plain" "$WORK/out.age"

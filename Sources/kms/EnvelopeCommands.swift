@@ -23,6 +23,12 @@ struct EncryptCommand: AsyncParsableCommand {
     var algorithm: String?
     @Flag(help: "Sign messages (suite 0578, ECDSA P-384).") var signed = false
     @Option(help: "Plaintext bytes per frame (default 65536).") var frameSize: Int = EnvelopeOptions.defaultFrameLength
+    @Option(help: "Reuse a data key for up to N files (data-key caching; default: a new data key per file).")
+    var cacheMaxMessages: Int?
+    @Option(help: "With --cache-max-messages: reuse a data key for at most this many seconds (default 300).")
+    var cacheMaxAge: Int = 300
+    @Option(help: "With --cache-max-messages: reuse a data key for at most this many plaintext bytes.")
+    var cacheMaxBytes: UInt64?
     @Argument(help: "Files, directories (with --recursive) or - for standard input.") var inputs: [String] = []
 
     func validate() throws {
@@ -33,14 +39,19 @@ struct EncryptCommand: AsyncParsableCommand {
             throw ValidationError("unknown --algorithm '\(algorithm)'; use 0478 or 0578 (or their ESDK names)")
         }
         guard (1...(64 << 20)).contains(frameSize) else { throw ValidationError("--frame-size must be 1 to 67108864 bytes") }
+        if let cacheMaxMessages, cacheMaxMessages < 1 { throw ValidationError("--cache-max-messages must be at least 1") }
+        if cacheMaxAge < 1 { throw ValidationError("--cache-max-age must be at least 1 second") }
     }
 
     func run() async throws {
         let pairs = try parsePairs(context, option: "--context")
         let suite = signed ? AlgorithmSuite.committingSigned : (algorithm.flatMap(AlgorithmSuite.writable(named:)) ?? .committing)
         let jobs = try files.targets(.encrypt).jobs(for: inputs)
+        let cache = cacheMaxMessages.map {
+            DataKeyCache(limits: .init(maxMessages: $0, maxBytes: cacheMaxBytes, maxAge: .seconds(cacheMaxAge)))
+        }
         let client = EnvelopeClient(keyring: try rawKey.keyring() ?? KMSKeyring(provider: try connection.makeClient(), keyIds: keys),
-                                    options: EnvelopeOptions(frameLength: frameSize))
+                                    cache: cache, options: EnvelopeOptions(frameLength: frameSize))
         try await FileRunner.run(jobs, force: files.force) { job, input, output, progress in
             _ = try await client.encrypt(input: input, output: output, suite: suite, context: pairs,
                                          plaintextLength: fileSize(job.input), progress: progress)
@@ -64,6 +75,8 @@ struct DecryptCommand: AsyncParsableCommand {
         until the message verifies (a truncated or tampered message then leaves a verified prefix behind).
         """)
     var stream = false
+    @Option(help: "Reuse decrypted data keys across files for this many seconds (fewer Decrypt calls for files that share one).")
+    var cacheMaxAge: Int?
     @Argument(help: "Files, directories (with --recursive) or - for standard input.") var inputs: [String] = []
 
     func run() async throws {
@@ -71,7 +84,7 @@ struct DecryptCommand: AsyncParsableCommand {
         let jobs = try files.targets(.decrypt).jobs(for: inputs)
         let keyring: any EnvelopeKeyring = try rawKey.keyring()
             ?? KMSKeyring(provider: try connection.makeClient(), allowedKeyArns: keys)
-        let client = EnvelopeClient(keyring: keyring)
+        let client = EnvelopeClient(keyring: keyring, cache: cacheMaxAge.map { DataKeyCache(limits: .init(maxAge: .seconds(max(1, $0)))) })
         try await FileRunner.run(jobs, force: files.force, spoolStandardOutput: !stream) { _, input, output, progress in
             _ = try await client.decrypt(input: input, output: output, expectedContext: expected, progress: progress)
         }

@@ -5,8 +5,8 @@ import KeyCrypto
 
 /// Runs file jobs: opens each input, writes each output atomically (a temporary
 /// file renamed into place only on success), shows progress, and maps failures to
-/// messages and exit codes. Later files still run after one fails; the command
-/// exits with the first failure's code.
+/// messages and exit codes. Later files still run after one fails (unless the
+/// service is unreachable); the command exits with the first failure's code.
 enum FileRunner {
     typealias Body = (FileJob, Int32, Int32, (@Sendable (UInt64) -> Void)?) async throws -> Void
 
@@ -22,6 +22,11 @@ enum FileRunner {
                 let code = exitCode(for: error)
                 Terminal.printError("kms: \(job.input == "-" ? "standard input" : job.input): \(error)")
                 if firstFailure == nil { firstFailure = code }
+                // Without the service no later file can succeed: stop rather than retry each.
+                if code == ExitCodes.unreachable, job != jobs.last {
+                    Terminal.printError("kms: stopping: the service is unreachable")
+                    break
+                }
             }
         }
         if let firstFailure { throw ExitCode(firstFailure) }

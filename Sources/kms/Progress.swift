@@ -11,6 +11,7 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var lastDraw = ContinuousClock.now - .seconds(1)
     private var drawn = false
+    private var lastDone: UInt64?
 
     /// A bar for `total` bytes, or nil when none should be drawn.
     static func make(label: String, total: UInt64?) -> ProgressBar? {
@@ -28,8 +29,9 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let now = ContinuousClock.now
-        guard now - lastDraw >= .milliseconds(100) || done >= total else { return }
+        guard done != lastDone, now - lastDraw >= .milliseconds(100) || done >= total else { return }
         lastDraw = now
+        lastDone = done
         drawn = true
         let fraction = min(1, Double(done) / Double(max(total, 1)))
         let width = 30

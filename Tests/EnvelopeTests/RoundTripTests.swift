@@ -45,6 +45,38 @@ import Testing
         }
     }
 
+    @Test(arguments: AlgorithmSuite.writable)
+    func readAheadWithShortReadsRoundTrips(suite: AlgorithmSuite) async throws {
+        // The encryptor reads the next batch on a worker while sealing this one;
+        // short reads of odd sizes must still give every byte once, in order.
+        let keyring = try vectorKeyring()
+        let (context, signingKey) = try EncryptionMaterials.prepareContext(suite: suite, userContext: ["r": "1"])
+        let dataKey = try SecureBytes.random(count: 32)
+        let materials = try EncryptionMaterials(suite: suite, dataKey: dataKey, context: context,
+                                                encryptedDataKeys: [try keyring.wrap(dataKey, context: context)], signingKey: signingKey)
+        for total in [0, 127, 128, 4096 * 3, 300_001] {
+            let plaintext = pattern(total)
+            let encryptor = try EnvelopeEncryptor(materials: materials, options: EnvelopeOptions(frameLength: 128, workers: 2, batchBytesPerWorker: 1000))
+            var message: [UInt8] = []
+            var offset = 0
+            var step = 1
+            let sink: EnvelopeEncryptor.Sink = { message += $0.array; $0.release() }
+            let lock = NSLock()
+            while try encryptor.update(readingWith: { buffer in
+                lock.withLock {
+                    step = step % 997 + 13
+                    let count = min(buffer.count, step, total - offset)
+                    if count > 0 { plaintext.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) } }
+                    offset += count
+                    return count
+                }
+            }, sink: sink) {}
+            try encryptor.finish(sink: sink)
+            let client = EnvelopeClient(keyring: keyring)
+            #expect(try await collect(client.decrypt(chunks(message))) == plaintext, "\(suite) \(total)")
+        }
+    }
+
     @Test func writerEndsExactMultiplesWithAnEmptyFinalFrame() async throws {
         // ESDK-Python refuses a full final frame, so the writer never makes one.
         let client = EnvelopeClient(provider: FakeKeyService(keys: ["k"]), keyIds: ["k"], options: EnvelopeOptions(frameLength: 128))

@@ -20,7 +20,9 @@ public final class EnvelopeEncryptor {
     private let cipher: FrameCipher
     private let signingKey: P384SigningKey?
     private let digest: StreamingDigest?
-    private let input: UnsafeMutableRawBufferPointer
+    private var input: UnsafeMutableRawBufferPointer
+    // Filled by the read-ahead while the workers seal `input`; then the two swap.
+    private var spare: UnsafeMutableRawBufferPointer?
     private var buffered = 0
     private var nextSequence: UInt32 = 1
     private var pool: ChunkPool?
@@ -60,6 +62,7 @@ public final class EnvelopeEncryptor {
 
     deinit {
         input.deallocate()
+        spare?.deallocate()
         unhashed?.release()
     }
 
@@ -83,6 +86,9 @@ public final class EnvelopeEncryptor {
 
     /// Lets `read` fill the free part of the input buffer (returning the bytes it
     /// wrote, 0 at the end of input). Returns false at the end of input.
+    ///
+    /// For unsigned suites `read` also runs on a worker thread, reading the next
+    /// batch while the current one is sealed; it must not depend on the calling thread.
     public func update(readingWith read: (UnsafeMutableRawBufferPointer) throws -> Int, sink: Sink) throws -> Bool {
         precondition(!finished, "EnvelopeEncryptor: update after finish")
         let free = UnsafeMutableRawBufferPointer(rebasing: input[buffered...])
@@ -91,8 +97,55 @@ public final class EnvelopeEncryptor {
         precondition(count <= free.count, "read reported more bytes than it was given room for")
         buffered += count
         plaintextCount += UInt64(count)
-        if buffered == input.count { try sealBatch(sink) }
+        guard buffered == input.count else { return true }
+        guard digest == nil else {
+            try sealBatch(sink)
+            return true
+        }
+        try withoutActuallyEscaping(read) { read in
+            while buffered == input.count { try sealBatchReadingAhead(read, sink) }
+        }
         return true
+    }
+
+    /// Seals a full buffer while `read` fills the spare buffer after one frame's
+    /// room; the kept last frame moves into that room and the buffers swap.
+    private func sealBatchReadingAhead(_ read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, _ sink: Sink) throws {
+        try sendHeader(sink)
+        if pool == nil { pool = ChunkPool(count: 3, chunkCapacity: batchFrames * (frameLength + FrameLayout.regularOverhead)) }
+        if spare == nil { spare = .allocate(byteCount: input.count, alignment: 64) }
+        let target = UnsafeMutableRawBufferPointer(rebasing: spare![frameLength...])
+        let chunk = pool!.take()
+        var prefetched = 0
+        var readError: (any Error)?
+        let readAhead = {
+            do {
+                while prefetched < target.count {
+                    let count = try read(UnsafeMutableRawBufferPointer(rebasing: target[prefetched...]))
+                    if count == 0 { break }
+                    prefetched += min(count, target.count - prefetched)
+                }
+            } catch {
+                readError = error
+            }
+        }
+        do {
+            try checkSequence(adding: batchFrames)
+            try cipher.sealRegular(plaintext: input.baseAddress!, count: batchFrames, firstSequence: nextSequence, output: chunk.storage,
+                                   alongside: readAhead)
+        } catch {
+            chunk.release()
+            throw error
+        }
+        nextSequence += UInt32(batchFrames)
+        chunk.count = batchFrames * (frameLength + FrameLayout.regularOverhead)
+        // A full buffer keeps exactly one frame's worth after the batch.
+        spare!.baseAddress!.copyMemory(from: input.baseAddress! + batchFrames * frameLength, byteCount: frameLength)
+        swap(&input, &spare!)
+        buffered = frameLength + prefetched
+        plaintextCount += UInt64(prefetched)
+        try sink(chunk)
+        if let readError { throw readError }
     }
 
     /// Seals what is left as regular frames and the final frame, then the footer.

@@ -24,7 +24,11 @@ final class FrameCipher {
         self.messageId = messageId
         self.frameLength = frameLength
         do {
-            contexts = try (0..<max(1, workers)).map { (_) throws(CryptoError) in try AESGCMContext(key: contentKey, direction: direction) }
+            // Twice the workers: with a side task, a batch is cut into finer pieces so
+            // the threads stay balanced while one of them also does the side work.
+            contexts = try (0..<(2 * max(1, workers))).map { (_) throws(CryptoError) in
+                try AESGCMContext(key: contentKey, direction: direction)
+            }
         } catch {
             throw EnvelopeError(.noDecryptableDataKey("cannot set up AES-GCM: \(error)"))
         }
@@ -39,7 +43,7 @@ final class FrameCipher {
 
     deinit { regularAAD.forEach { $0.deallocate() } }
 
-    var workers: Int { contexts.count }
+    var workers: Int { contexts.count / 2 }
 
     /// Seals `count` full frames of `plaintext` into `output` laid out as
     /// regular frame records (sequence ‖ IV ‖ ciphertext ‖ tag), in parallel.
@@ -133,23 +137,28 @@ final class FrameCipher {
 
     // MARK: Spreading a batch over the workers
 
-    /// Splits frames 0..<count into one contiguous range per worker and runs them
-    /// in parallel (plus `side`, if any, as one more task). Maps the first failure
-    /// (by frame index) through `onFailure`.
+    /// Splits frames 0..<count into contiguous pieces, one per worker (two per worker
+    /// when there is side work, which runs first, so it overlaps the sealing), and runs
+    /// them in parallel. Maps the first failure (by frame index) through `onFailure`.
     private func run(_ count: Int, alongside side: (() -> Void)? = nil,
                      _ body: (Int, Int) throws(CryptoError) -> Void,
                      onFailure: (Int) -> EnvelopeError) throws(EnvelopeError) {
-        let workers = min(contexts.count, max(1, count))
-        var failures = [Int?](repeating: nil, count: workers)
+        let pieces = min(side == nil ? workers : contexts.count, max(1, count))
+        let offset = side == nil ? 0 : 1
+        var failures = [Int?](repeating: nil, count: pieces)
         failures.withUnsafeMutableBufferPointer { slots in
-            Parallel.forEach(workers + (side == nil ? 0 : 1)) { task in
-                guard task < workers else { side?(); return }
-                let range = (task * count / workers)..<((task + 1) * count / workers)
+            Parallel.forEach(pieces + offset) { task in
+                if offset == 1 && task == 0 {
+                    side?()
+                    return
+                }
+                let piece = task - offset
+                let range = (piece * count / pieces)..<((piece + 1) * count / pieces)
                 for index in range {
                     do {
-                        try body(task, index)
+                        try body(piece, index)
                     } catch {
-                        slots[task] = index
+                        slots[piece] = index
                         return
                     }
                 }
