@@ -361,8 +361,8 @@ def test_create_key_enum_values(kms):
     expect_error("ValidationException", kms.create_key, CustomerMasterKeySpec="AES_256")
     expect_error("ValidationException", kms.create_key, Origin="SOMEWHERE")
     expect_error("ValidationException", kms.create_key, KeyUsage="ENCRYPT")
-    expect_error("UnsupportedOperationException", kms.create_key, KeySpec="RSA_2048")
-    expect_error("UnsupportedOperationException", kms.create_key, Origin="EXTERNAL")
+    expect_error("UnsupportedOperationException", kms.create_key, KeySpec="ECC_SECG_P256K1")
+    expect_error("UnsupportedOperationException", kms.create_key, Origin="AWS_CLOUDHSM")
 
 
 # ---------------------------------------------------------------- pagination
@@ -525,12 +525,12 @@ def test_error_incorrect_key(kms, key, new_key):
 
 
 def test_error_invalid_key_usage(kms, key):
-    # The server only has SYMMETRIC_DEFAULT keys, so "wrong key usage" is reached by
-    # asking a symmetric key for an RSA encryption algorithm.
-    expect_error("InvalidKeyUsageException", kms.encrypt, KeyId=key["KeyId"], Plaintext=b"x",
-                 EncryptionAlgorithm="RSAES_OAEP_SHA_256")
-    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
-    expect_error("InvalidKeyUsageException", kms.decrypt, CiphertextBlob=blob, EncryptionAlgorithm="RSAES_OAEP_SHA_1")
+    # A signing key cannot encrypt, an HMAC key cannot make data keys, an encryption key cannot sign.
+    signing = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    expect_error("InvalidKeyUsageException", kms.encrypt, KeyId=signing, Plaintext=b"x")
+    mac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["KeyId"]
+    expect_error("InvalidKeyUsageException", kms.generate_data_key, KeyId=mac, KeySpec="AES_256")
+    expect_error("InvalidKeyUsageException", kms.sign, KeyId=key["KeyId"], Message=b"x", SigningAlgorithm="ECDSA_SHA_256")
 
 
 def test_error_validation(kms, key):
