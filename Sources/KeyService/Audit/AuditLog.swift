@@ -159,12 +159,15 @@ public final class AuditLog: Sendable {
         var sequence = startSequence
         var hash = startHash
         var written: [AuditRecord] = []
+        var hashes: [[UInt8]] = []
         written.reserveCapacity(records.count)
+        hashes.reserveCapacity(records.count)
         for var record in records where record.requestId != "" {
             sequence += 1
             record.sequence = sequence
             hash = record.chainHash(previous: hash)
             written.append(record)
+            hashes.append(hash)
         }
         let now = clock().microseconds
         let count = sinceCheckpoint + written.count
@@ -179,10 +182,9 @@ public final class AuditLog: Sendable {
         if !written.isEmpty || checkpoint != nil {
             try connection.withLock { db in
                 try db.transaction {
-                    var previous = startHash
-                    for record in written {
-                        previous = record.chainHash(previous: previous)
-                        try AuditSchema.insert(record, hash: previous, db)
+                    let insert = try AuditSchema.prepareInsert(db)
+                    for (record, recordHash) in zip(written, hashes) {
+                        try AuditSchema.insert(record, hash: recordHash, using: insert)
                     }
                     if let checkpoint { try AuditSchema.insert(checkpoint, db) }
                 }

@@ -70,13 +70,22 @@ enum AuditSchema {
         return (sequence, hash, checkpoint.optionalInt64(0) ?? 0)
     }
 
-    static func insert(_ record: AuditRecord, hash: [UInt8], _ db: SQLiteConnection) throws {
-        func text(_ value: String?) -> SQLiteStatement.Value { value.map { .text($0) } ?? .null }
+    /// The record insert, prepared once per batch.
+    static func prepareInsert(_ db: SQLiteConnection) throws -> SQLiteStatement {
         try db.prepare("""
             INSERT INTO records (seq, time, request_id, principal_id, principal_name, access_key_id, source_address,
                 user_agent, api, action, key_id, key_version, key_reference, encryption_context, grant_id, outcome,
                 error_code, reason, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([
+            """)
+    }
+
+    static func insert(_ record: AuditRecord, hash: [UInt8], _ db: SQLiteConnection) throws {
+        try insert(record, hash: hash, using: prepareInsert(db))
+    }
+
+    static func insert(_ record: AuditRecord, hash: [UInt8], using statement: SQLiteStatement) throws {
+        func text(_ value: String?) -> SQLiteStatement.Value { value.map { .text($0) } ?? .null }
+        try statement.run([
                 .int(record.sequence), .int(record.time), .text(record.requestId), text(record.principalId),
                 text(record.principalName), text(record.accessKeyId), text(record.sourceAddress), text(record.userAgent),
                 .text(record.api), .text(record.action), text(record.keyId), record.keyVersion.map { .int(Int64($0)) } ?? .null,
