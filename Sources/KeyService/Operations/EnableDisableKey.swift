@@ -14,15 +14,7 @@ public enum EnableKey: Operation {
     public static func keyReference(_ input: Input) -> String? { input.keyId }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
-        try await service.updateKey(input.keyId) { record in
-            switch record.state {
-            case .pendingDeletion: return .pendingDeletion
-            case .pendingImport: return .pendingImport
-            case .enabled, .disabled:
-                record.state = .enabled
-                return nil
-            }
-        }
+        try await service.setState(of: input.keyId, to: .enabled)
         return EmptyOutput()
     }
 }
@@ -34,15 +26,22 @@ public enum DisableKey: Operation {
     public static func keyReference(_ input: Input) -> String? { input.keyId }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
-        try await service.updateKey(input.keyId) { record in
+        try await service.setState(of: input.keyId, to: .disabled)
+        return EmptyOutput()
+    }
+}
+
+extension KeyService {
+    /// Enables or disables a key; idempotent; refused while it is pending deletion or import.
+    func setState(of keyId: String, to state: KeyState) async throws {
+        try await updateKey(keyId) { record in
             switch record.state {
             case .pendingDeletion: return .pendingDeletion
             case .pendingImport: return .pendingImport
             case .enabled, .disabled:
-                record.state = .disabled
+                record.state = state
                 return nil
             }
         }
-        return EmptyOutput()
     }
 }
