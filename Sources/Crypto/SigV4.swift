@@ -99,18 +99,41 @@ public enum SigV4 {
 
     /// A header value as SigV4 canonicalises it: trimmed, inner runs of spaces collapsed.
     public static func canonicalHeaderValue(_ value: some StringProtocol) -> String {
-        var out = ""
+        let utf8 = value.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        // Most values are canonical already: no tab, no space at either end, no double space.
+        var canonical = !(utf8.first.map(isSpace) ?? false)
+        var previousSpace = false
+        for byte in utf8 where canonical {
+            if byte == UInt8(ascii: "\t") || (byte == UInt8(ascii: " ") && previousSpace) { canonical = false }
+            previousSpace = byte == UInt8(ascii: " ")
+        }
+        if canonical && !previousSpace { return String(value) }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count)
         var pendingSpace = false
-        for ch in value.trimmingSpaces() {
-            if ch == " " || ch == "\t" {
-                pendingSpace = true
+        for byte in utf8 {
+            if isSpace(byte) {
+                pendingSpace = !out.isEmpty
             } else {
-                if pendingSpace { out.append(" ") }
+                if pendingSpace { out.append(UInt8(ascii: " ")) }
                 pendingSpace = false
-                out.append(ch)
+                out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether two header names are equal ignoring ASCII case (header names are ASCII tokens).
+    public static func headerNamesEqual(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8, y = b.utf8
+        guard x.count == y.count else { return false }
+        for (p, q) in zip(x, y) where p != q {
+            let lp = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(p) ? p | 0x20 : p
+            let lq = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(q) ? q | 0x20 : q
+            if lp != lq { return false }
+        }
+        return true
     }
 
     /// Builds the canonical request.
@@ -124,20 +147,30 @@ public enum SigV4 {
         headers: [(name: String, value: String)], signedHeaders: [String], payloadHash: String
     ) -> String? {
         let names = signedHeaders.sorted()
-        var canonicalHeaders = ""
+        var out = method.uppercased()
+        out.reserveCapacity(512)
+        out += "\n"
+        out += canonicalURI(rawPath: rawPath)
+        out += "\n"
+        out += canonicalQuery(rawQuery: rawQuery)
+        out += "\n"
         for name in names {
-            let values = headers.filter { $0.name.lowercased() == name }.map { canonicalHeaderValue($0.value) }
-            guard !values.isEmpty else { return nil }
-            canonicalHeaders += "\(name):\(values.joined(separator: ","))\n"
+            out += name
+            out += ":"
+            var found = false
+            for header in headers where headerNamesEqual(header.name, name) {
+                if found { out += "," }
+                out += canonicalHeaderValue(header.value)
+                found = true
+            }
+            guard found else { return nil }
+            out += "\n"
         }
-        return [
-            method.uppercased(),
-            canonicalURI(rawPath: rawPath),
-            canonicalQuery(rawQuery: rawQuery),
-            canonicalHeaders,
-            names.joined(separator: ";"),
-            payloadHash,
-        ].joined(separator: "\n")
+        out += "\n"
+        out += names.joined(separator: ";")
+        out += "\n"
+        out += payloadHash
+        return out
     }
 
     /// The string to sign for a canonical request.

@@ -160,7 +160,7 @@ import Testing
 
     @Test func accessKeySecretsAppearOnlyInTheResponseThatCreatesThem() async throws {
         let h = try await ServiceHarness.make()
-        func json(_ value: some Encodable) throws -> String { String(decoding: try WireCoding.restEncoder().encode(value), as: UTF8.self) }
+        func json(_ value: some Encodable) throws -> String { String(decoding: try WireCoding.restEncoder.encode(value), as: UTF8.self) }
         let created = try await h.perform(CreatePrincipal.self, .init(name: "app"))
         let firstSecret = String(decoding: created.accessKey.secretAccessKey.bytes.exportBytes(), as: UTF8.self)
         #expect(firstSecret.count == 40)

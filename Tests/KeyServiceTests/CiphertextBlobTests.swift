@@ -19,6 +19,28 @@ import Testing
         #expect(error?.code == .invalidCiphertext, comment, sourceLocation: sourceLocation)
     }
 
+    @Test func uuidTextRoundTripsAndRejectsEverythingButCanonicalLowercase() {
+        for _ in 0..<200 {
+            let id = UUIDString.random()
+            #expect(KeyReference.isKeyId(id))
+            let bytes = UUIDText.bytes(id)
+            #expect(bytes?.count == 16)
+            #expect(bytes.map { UUIDText.string($0) } == id)
+            #expect(id == UUID(uuidString: id)?.uuidString.lowercased())
+        }
+        #expect(UUIDText.string([UInt8](0..<16)) == "00010203-0405-0607-0809-0a0b0c0d0e0f")
+        let valid = "1234abcd-5678-4ef0-9abc-def012345678"
+        #expect(UUIDText.bytes(valid) != nil)
+        for bad in ["", "1234ABCD-5678-4ef0-9abc-def012345678", "1234abcd-5678-4ef0-9abc-def01234567",
+                    "1234abcd-5678-4ef0-9abc-def0123456789", "1234abcd55678-4ef0-9abc-def012345678",
+                    "1234abcd-5678-4ef0-9abc-def01234567g", "-1234abcd-5678-4ef0-9abc-def01234567",
+                    "1234abcd-5678-4ef0-9abc-def01234567\u{0}", "1234abcd-5678-4ef0-9abc-def01234567é",
+                    "12345678123456781234567812345678----"] {
+            #expect(UUIDText.bytes(bad) == nil, "\(bad)")
+            #expect(!KeyReference.isKeyId(bad), "\(bad)")
+        }
+    }
+
     @Test func validBlobParsesIntoItsFields() async throws {
         let (_, key, blob) = try await sealed(plaintextSize: 3)
         #expect(blob.count == CiphertextBlob.minimumSize + 2)

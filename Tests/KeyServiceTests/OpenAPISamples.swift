@@ -107,7 +107,7 @@ func outputSamples() throws -> [OutputSample] {
     let enabled = KeyMetadata(record(.enabled), partition: Partition())
     var samples: [OutputSample] = []
     func add(_ operationId: String, _ output: some Encodable, exact: Bool = true) throws {
-        let data = try WireCoding.restEncoder().encode(output)
+        let data = try WireCoding.restEncoder.encode(output)
         samples.append(OutputSample(operationId: operationId, json: try JSONSerialization.jsonObject(with: data), exact: exact))
     }
     /// An operation whose output is `{}` (checked by the type system).

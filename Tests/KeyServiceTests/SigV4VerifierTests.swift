@@ -90,6 +90,51 @@ import Testing
         await expectError(.incompleteSignature) { try f.verify(noDate) }
     }
 
+    @Test func authorizationParserHandlesSpacingOrderAndMalformedParts() throws {
+        let signature = String(repeating: "a", count: 64)
+        let parsed = try SigV4Verifier.parseAuthorization(
+            "  AWS4-HMAC-SHA256   Signature=\(signature.uppercased()) ,SignedHeaders=host;x-amz-date,  Credential=AKIAX/20260101/us-east-1/kms/aws4_request  ")
+        #expect(parsed.accessKeyId == "AKIAX")
+        #expect(parsed.scope == SigV4.Scope(date: "20260101", region: "us-east-1", service: "kms"))
+        #expect(parsed.signedHeaders == ["host", "x-amz-date"])
+        #expect(parsed.signature == signature)
+        let credential = "Credential=AKIAX/20260101/us-east-1/kms/aws4_request"
+        let malformed: [(String, KMSError.Code)] = [
+            ("AWS4-HMAC-SHA256", .incompleteSignature),
+            ("AWS4-HMAC-SHA512 \(credential), SignedHeaders=host, Signature=\(signature)", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=host, Signature", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=host", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 Credential=AKIAX/20260101/us-east-1/kms, SignedHeaders=host, Signature=\(signature)", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 Credential=/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=\(signature)", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 Credential=AKIAX/20260101/us-east-1/kms/aws5_request, SignedHeaders=host, Signature=\(signature)", .invalidSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=Host, Signature=\(signature)", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=;;, Signature=\(signature)", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=h\u{e9}, Signature=\(signature)", .incompleteSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=host, Signature=\(signature.dropLast())", .invalidSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=host, Signature=\(signature.dropLast())z", .invalidSignature),
+            ("AWS4-HMAC-SHA256 \(credential), SignedHeaders=host, Signature=\(signature.dropLast())\u{e9}", .invalidSignature),
+        ]
+        for (header, code) in malformed {
+            let error = #expect(throws: KMSError.self, "\(header)") { try SigV4Verifier.parseAuthorization(header) }
+            #expect(error?.code == code, "\(header)")
+        }
+    }
+
+    @Test func headerNamesCompareWithoutCaseAndValuesCanonicalise() {
+        #expect(SigV4.headerNamesEqual("X-Amz-Date", "x-amz-date"))
+        #expect(SigV4.headerNamesEqual("host", "HOST"))
+        #expect(!SigV4.headerNamesEqual("host", "hosts"))
+        #expect(!SigV4.headerNamesEqual("x-amz-date", "x-amz-dat\u{e9}"))
+        #expect(!SigV4.headerNamesEqual("a@", "a`"))  // 0x40 and 0x60 differ only in the case bit but are not letters
+        let cases: [(String, String)] = [
+            ("application/json", "application/json"), ("  a  b\t c ", "a b c"), ("a\tb", "a b"), ("\t", ""),
+            ("", ""), ("x ", "x"), (" x", "x"), ("a b", "a b"), ("a  b", "a b"), ("é  ü", "é ü"),
+        ]
+        for (raw, canonical) in cases {
+            #expect(SigV4.canonicalHeaderValue(raw) == canonical, "\(raw)")
+        }
+    }
+
     @Test func wrongSecretIsInvalidSignature() async throws {
         let f = try await Fixture()
         let wrong = Credentials(accessKeyId: f.credentials.accessKeyId, secretAccessKey: "not-the-secret-not-the-secret-not-the-sec")

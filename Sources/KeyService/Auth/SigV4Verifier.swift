@@ -46,7 +46,7 @@ public final class SigV4Verifier: Sendable {
 
     /// The caller, or the AWS front-end error.
     public func verify(_ request: Request, nowSeconds: Int64) throws(KMSError) -> Caller {
-        func header(_ name: String) -> String? { request.headers.first { $0.name.lowercased() == name }?.value }
+        func header(_ name: String) -> String? { request.headers.first { SigV4.headerNamesEqual($0.name, name) }?.value }
         guard let authorization = header("authorization") else {
             throw KMSError(.missingAuthenticationToken, "Missing Authentication Token")
         }
@@ -125,22 +125,41 @@ public final class SigV4Verifier: Sendable {
     }
 
     static func parseAuthorization(_ value: String) throws(KMSError) -> ParsedAuthorization {
-        let trimmed = value.trimmingCharacters(in: " ")
-        guard let space = trimmed.firstIndex(of: " ") else {
+        // Works on the header's bytes: it is parsed on every request.
+        func trimmed(_ slice: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            var slice = slice
+            while slice.first == UInt8(ascii: " ") { slice = slice.dropFirst() }
+            while slice.last == UInt8(ascii: " ") { slice = slice.dropLast() }
+            return slice
+        }
+        func text(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+        let bytes = Array(value.utf8)
+        let header = trimmed(bytes[...])
+        guard let space = header.firstIndex(of: UInt8(ascii: " ")) else {
             throw KMSError(.incompleteSignature, "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
         }
-        guard trimmed[..<space] == SigV4.algorithm else {
+        guard header[..<space].elementsEqual(SigV4.algorithm.utf8) else {
             throw KMSError(.incompleteSignature, "Unsupported authorization algorithm; use \(SigV4.algorithm).")
         }
-        var fields: [String: String] = [:]
-        for part in trimmed[trimmed.index(after: space)...].split(separator: ",") {
-            let item = part.trimmingCharacters(in: " ")
-            guard let equals = item.firstIndex(of: "=") else {
-                throw KMSError(.incompleteSignature, "'\(sanitizedForMessage(item, limit: 64))' not a valid key=value pair (missing equal-sign) in Authorization header.")
+        var credential: String?
+        var signedHeaders: String?
+        var signature: String?
+        for part in header[(space + 1)...].split(separator: UInt8(ascii: ",")) {
+            let item = trimmed(part)
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else {
+                throw KMSError(.incompleteSignature, "'\(sanitizedForMessage(text(item), limit: 64))' not a valid key=value pair (missing equal-sign) in Authorization header.")
             }
-            fields[String(item[..<equals])] = String(item[item.index(after: equals)...])
+            let name = item[..<equals]
+            let value = text(item[(equals + 1)...])
+            if name.elementsEqual("Credential".utf8) {
+                credential = value
+            } else if name.elementsEqual("SignedHeaders".utf8) {
+                signedHeaders = value
+            } else if name.elementsEqual("Signature".utf8) {
+                signature = value
+            }
         }
-        guard let credential = fields["Credential"], let signedHeaders = fields["SignedHeaders"], let signature = fields["Signature"] else {
+        guard let credential, let signedHeaders, let signature else {
             throw KMSError(.incompleteSignature, "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
         }
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
@@ -151,24 +170,23 @@ public final class SigV4Verifier: Sendable {
             throw KMSError(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request'.")
         }
         let names = signedHeaders.split(separator: ";").map { String($0) }
-        guard !names.isEmpty, names.allSatisfy({ $0 == $0.lowercased() && !$0.isEmpty }) else {
+        // Header names are visible ASCII; signed ones are given in lower case.
+        func isLowercaseToken(_ name: String) -> Bool {
+            !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        }
+        guard !names.isEmpty, names.allSatisfy(isLowercaseToken) else {
             throw KMSError(.incompleteSignature, "SignedHeaders must be lowercase header names separated by ';'.")
         }
-        guard signature.utf8.count == 64, Hex.decode(signature) != nil else {
+        let isHex = signature.utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0)
+        }
+        guard signature.utf8.count == 64, isHex else {
             throw KMSError(.invalidSignature, "The request signature we calculated does not match the signature you provided.")
         }
         return ParsedAuthorization(
             accessKeyId: String(parts[0]),
             scope: SigV4.Scope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3])),
             signedHeaders: names, signature: signature.lowercased())
-    }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in character: Character) -> String {
-        var s = Substring(self)
-        while s.first == character { s = s.dropFirst() }
-        while s.last == character { s = s.dropLast() }
-        return String(s)
     }
 }

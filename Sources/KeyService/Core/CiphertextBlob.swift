@@ -63,19 +63,12 @@ public struct CiphertextBlob: Sendable, Equatable {
     }
 
     static func uuidBytes(_ id: String) -> [UInt8] {
-        guard KeyReference.isKeyId(id), let bytes = Hex.decode(id.replacingOccurrences(of: "-", with: "")) else {
-            preconditionFailure("key ids are validated UUIDs")
-        }
+        guard let bytes = UUIDText.bytes(id) else { preconditionFailure("key ids are validated UUIDs") }
         return bytes
     }
 
     static func uuidString(_ bytes: ArraySlice<UInt8>) -> String? {
-        guard bytes.count == 16 else { return nil }
-        let hex = Hex.encode(bytes)
-        let chars = Array(hex)
-        let id = String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-"
-            + String(chars[16..<20]) + "-" + String(chars[20..<32])
-        return id
+        bytes.count == 16 ? UUIDText.string(bytes) : nil
     }
 }
 

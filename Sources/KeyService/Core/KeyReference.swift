@@ -41,17 +41,7 @@ public enum KeyReference: Sendable, Equatable, CustomStringConvertible {
 
     /// A lowercase UUID, 8-4-4-4-12.
     public static func isKeyId(_ string: some StringProtocol) -> Bool {
-        let bytes = Array(string.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-                else { return false }
-            }
-        }
-        return true
+        UUIDText.bytes(string) != nil
     }
 
     public var description: String {
@@ -69,4 +59,58 @@ func sanitizedForMessage(_ raw: String, limit: Int = 128) -> String {
         out.unicodeScalars.append(scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7f ? scalar : "?")
     }
     return raw.unicodeScalars.count > limit ? out + "…" : out
+}
+
+/// The canonical text of a UUID (lowercase hex, 8-4-4-4-12) and its 16 bytes.
+/// Key ids, request ids and the ciphertext blob's key field use it on every
+/// request, so both directions work on bytes without intermediate strings.
+enum UUIDText {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The 16 bytes of a canonical lowercase UUID; nil for anything else.
+    static func bytes(_ string: some StringProtocol) -> [UInt8]? {
+        var out = [UInt8]()
+        out.reserveCapacity(16)
+        var position = 0
+        var high: UInt8?
+        for byte in string.utf8 {
+            defer { position += 1 }
+            guard position < 36 else { return nil }
+            if position == 8 || position == 13 || position == 18 || position == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            if let first = high {
+                out.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return position == 36 ? out : nil
+    }
+
+    /// The canonical text of 16 bytes.
+    static func string(_ bytes: some Collection<UInt8>) -> String {
+        precondition(bytes.count == 16, "a UUID has 16 bytes")
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var index = 0
+            for (position, byte) in bytes.enumerated() {
+                if position == 4 || position == 6 || position == 8 || position == 10 {
+                    buffer[index] = UInt8(ascii: "-")
+                    index += 1
+                }
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
+        }
+    }
 }

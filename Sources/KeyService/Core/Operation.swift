@@ -22,7 +22,14 @@ public struct CallContext: Sendable {
     public var api: API
     public var sourceAddress: String?
     public var userAgent: String?
-    public var logger: Logger
+    /// The logger for this request, its request id attached. (Built when used,
+    /// which is rare, rather than on every request.)
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "requestId"] = "\(requestId)"
+        return logger
+    }
+    private let baseLogger: Logger
     /// What the core learns about the request, for its audit record.
     public let note: AuditNote
 
@@ -34,7 +41,7 @@ public struct CallContext: Sendable {
         self.api = api
         self.sourceAddress = sourceAddress
         self.userAgent = userAgent
-        self.logger = logger
+        self.baseLogger = logger
     }
 }
 

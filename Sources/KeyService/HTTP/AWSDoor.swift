@@ -27,13 +27,13 @@ enum AWSDoor {
         AWSOperation(name: name, action: Op.action) { body, service, context throws(KMSError) in
             let input: Op.Input
             do {
-                input = try WireCoding.awsDecoder().decode(LenientInput<Op.Input>.self, from: body).value
+                input = try WireCoding.awsDecoder.decode(LenientInput<Op.Input>.self, from: body).value
             } catch {
                 throw awsDecodingError(error)
             }
             let output = try await service.perform(Op.self, input, context: context)
             do {
-                return Array(try WireCoding.awsEncoder().encode(output))
+                return Array(try WireCoding.awsEncoder.encode(output))
             } catch {
                 throw KMSError.internalFailure
             }

@@ -101,8 +101,6 @@ struct FrontDoor: Sendable {
                 nowSeconds: service.now.microseconds / 1_000_000)
         }
         service.recordUse(accessKeyId: caller.accessKeyId)
-        var logger = self.logger
-        logger[metadataKey: "requestId"] = "\(requestId)"
         return Authenticated(body: body, context: CallContext(
             requestId: requestId, caller: caller, api: api,
             sourceAddress: context.remoteAddress?.ipAddress,

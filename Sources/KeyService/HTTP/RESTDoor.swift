@@ -41,13 +41,13 @@ enum RESTDoor {
         ) { data, service, context throws(KMSError) in
             let input: Op.Input
             do {
-                input = try WireCoding.restDecoder().decode(StrictInput<Op.Input>.self, from: data).value
+                input = try WireCoding.restDecoder.decode(StrictInput<Op.Input>.self, from: data).value
             } catch {
                 throw KMSError.fromDecoding(error)
             }
             let output = try await service.perform(Op.self, input, context: context)
             do {
-                return Array(try WireCoding.restEncoder().encode(output))
+                return Array(try WireCoding.restEncoder.encode(output))
             } catch {
                 throw KMSError.internalFailure
             }

@@ -5,12 +5,16 @@ import KeyCrypto
 /// input types and encode the same outputs; they differ only in spelling:
 /// REST uses camelCase members and RFC 3339 dates, the AWS protocol PascalCase
 /// members and epoch-second dates.
+///
+/// The coders are made once: their configuration never changes after, and
+/// Foundation's coders are safe to share between concurrent requests.
 enum WireCoding {
-    static func restDecoder() -> JSONDecoder {
-        JSONDecoder()
-    }
+    static let restDecoder = JSONDecoder()
+    static let restEncoder = makeRESTEncoder()
+    static let awsDecoder = makeAWSDecoder()
+    static let awsEncoder = makeAWSEncoder()
 
-    static func restEncoder() -> JSONEncoder {
+    private static func makeRESTEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
@@ -21,7 +25,7 @@ enum WireCoding {
         return encoder
     }
 
-    static func awsDecoder() -> JSONDecoder {
+    private static func makeAWSDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .custom { path in
             AnyKey(stringValue: camelCase(path.last!.stringValue))
@@ -29,7 +33,7 @@ enum WireCoding {
         return decoder
     }
 
-    static func awsEncoder() -> JSONEncoder {
+    private static func makeAWSEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .secondsSince1970
@@ -66,8 +70,7 @@ struct StrictInput<T: OperationInput>: Decodable {
     let value: T
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
-        let known = Set(T.CodingKeys.allCases.map(\.stringValue))
-        if let unknown = container.allKeys.first(where: { !known.contains($0.stringValue) }) {
+        if let unknown = container.allKeys.first(where: { T.CodingKeys(stringValue: $0.stringValue) == nil }) {
             throw KMSError.validation("Unknown field '\(sanitizedForMessage(unknown.stringValue, limit: 64))'.")
         }
         value = try T(from: decoder)

@@ -130,15 +130,20 @@ enum Migrations {
 
 /// JSON-encoded columns for small structured values (scopes, conditions, action sets).
 enum JSONColumn {
-    static func encode(_ value: some Encodable) throws -> String {
+    private static let encoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+
+    static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw SQLiteError(code: 11, message: "unreadable JSON column for \(type)")
         }
