@@ -3,7 +3,7 @@
 store (100,000 keys by default, created through the API) on one key and spread over many keys,
 with the latency growth against the one-key store.
 
-usage: load.py [--duration 30s] [--connections 64] [--keys 100000] [--spread 10000] [--aws]
+usage: load.py [--duration 30s] [--connections 64] [--keys 100000] [--spread 10000] [--no-aws]
                [--max-growth 20] [--work DIR]
 KMS_BIN names the server binary (default: a release build).
 Exit status: 1 if any request failed (non-2xx or socket error) or, with --max-growth > 0, if p50 or
@@ -75,7 +75,8 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--keys", type=int, default=100_000, help="size of the large store (0: skip)")
     parser.add_argument("--spread", type=int, default=10_000, help="keys the spread scenarios choose among")
-    parser.add_argument("--aws", action="store_true", help="also GenerateDataKey through the AWS door")
+    parser.add_argument("--aws", action=argparse.BooleanOptionalAction, default=True,
+                        help="also GenerateDataKey through the AWS door (default: yes)")
     parser.add_argument("--max-growth", type=float, default=20.0, help="percent; 0 disables the check")
     parser.add_argument("--work", help="work directory (default: a new temporary one, removed unless --keep)")
     parser.add_argument("--keep", action="store_true")
