@@ -1,9 +1,12 @@
 """Load proof (issue #8): GenerateDataKey, Encrypt and Decrypt with SigV4 and the audit log on, at
 64 connections, with wrk; req/s, p50/p99/p99.9, the server's peak RSS; then the same with a large
-store (100,000 keys by default, created through the API) on one key and spread over many keys,
-with the latency growth against the one-key store.
+store (100,000 keys by default, created through the API on a second server, which is then
+restarted: its start time is reported) on one key and spread over many keys, with the latency
+growth against the one-key store. Both servers stay up and the runs are interleaved (1-key store,
+large store on one key, large store spread), --repeat times, so that the noise of a shared machine
+falls on all of them alike; the medians are compared.
 
-usage: load.py [--duration 30s] [--connections 64] [--keys 100000] [--spread 10000] [--no-aws]
+usage: load.py [--duration 15s] [--repeat 3] [--connections 64] [--keys 100000] [--spread 10000] [--no-aws]
                [--max-growth 20] [--work DIR]
 KMS_BIN names the server binary (default: a release build).
 Exit status: 1 if any request failed (non-2xx or socket error) or, with --max-growth > 0, if p50 or
@@ -13,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import time
 
@@ -55,14 +59,24 @@ def encrypt_for(client, key_ids):
     return parallel(key_ids, one, threads=8)
 
 
-def run_scenarios(label, server, client, keys, names, args, work, results):
-    for name in names:
-        data = write_wrk_requests(client, scenario_requests(name, keys), f"{work}/{len(keys)}.txt")
-        script = write_wrk_script(data, f"{work}/run.lua")
-        r = run_wrk(server.endpoint + path_of(name), script, args.duration, args.connections)
-        r["load"] = load_average()
-        results[(label, name)] = r
-        log(format_wrk(f"{name} [{label}]", r) + f"   (load {r['load']})")
+def run_one(label, server, client, keys, name, args, work):
+    data = write_wrk_requests(client, scenario_requests(name, keys), f"{work}/{len(keys)}.txt")
+    script = write_wrk_script(data, f"{work}/run.lua")
+    r = run_wrk(server.endpoint + path_of(name), script, args.duration, args.connections)
+    r["load"] = load_average()
+    log(format_wrk(f"{name} [{label}]", r) + f"   (load {r['load']})")
+    return r
+
+
+def median_result(runs):
+    """The median of each figure over repeated runs (and their sum of errors)."""
+    out = {}
+    for field in ("rps", "p50", "p75", "p90", "p99", "p999", "max", "mean"):
+        out[field] = statistics.median(r[field] for r in runs)
+    for field in ("requests", "non2xx", "socket_errors", "errors"):
+        out[field] = sum(r[field] for r in runs)
+    out["runs"] = runs
+    return out
 
 
 def growth(new, base):
@@ -71,7 +85,8 @@ def growth(new, base):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", default="30s", help="per scenario (each wrk run, < 5 min)")
+    parser.add_argument("--duration", default="15s", help="per wrk run (< 5 min)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scenario and store, interleaved; medians count")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--keys", type=int, default=100_000, help="size of the large store (0: skip)")
     parser.add_argument("--spread", type=int, default=10_000, help="keys the spread scenarios choose among")
@@ -86,55 +101,64 @@ def main(argv=None):
     binary = kms_binary()
     work = args.work or make_work_dir("kms-load-")
     os.makedirs(work, exist_ok=True)
-    server = Server(binary, f"{work}/data", f"{work}/server.log")
+    small = Server(binary, f"{work}/small", f"{work}/small.log")
+    large = Server(binary, f"{work}/large", f"{work}/large.log")
     names = ["REST GenerateDataKey", "REST Encrypt 32 B", "REST Decrypt"] + (["AWS GenerateDataKey"] if args.aws else [])
-    results, failures, facts = {}, [], {}
+    runs, failures, facts = {}, [], {}
     try:
-        log(f"kms load: {args.connections} connections, {args.duration:.0f}s per scenario, {os.cpu_count()} cores "
-            f"(wrk on the same machine), binary {binary}, load average {load_average()}")
-        facts["start_fresh_s"] = server.start()
-        credentials, region = server.credentials()
-        client = Client(server.endpoint, credentials, region)
-        created = client.create_key("bench")
+        log(f"kms load: {args.connections} connections, {args.duration:.0f}s per run, {args.repeat} runs per scenario, "
+            f"{os.cpu_count()} cores (wrk on the same machine), binary {binary}, load average {load_average()}")
+        facts["start_fresh_s"] = small.start()
+        credentials, region = small.credentials()
+        small_client = Client(small.endpoint, credentials, region)
+        created = small_client.create_key("bench")
         assert created.ok, created
-        bench_key = created.body["keyMetadata"]["keyId"]
-        one = encrypt_for(client, [bench_key])
-
-        log("-- store with 1 key")
-        run_scenarios("1-key store", server, client, one, names, args, work, results)
-        facts["peak_rss_1key_kib"] = server.peak_rss_kib()
-        log(f"server peak RSS (VmHWM): {facts['peak_rss_1key_kib'] / 1024:.1f} MiB")
+        small_one = encrypt_for(small_client, [created.body["keyMetadata"]["keyId"]])
+        stores = [("1-key store", small, small_client, small_one)]
 
         if args.keys > 0:
-            log(f"-- seeding {args.keys} keys through the API (CreateKey, SigV4, wrk at {args.connections} connections)")
-            have, seconds, made, _ = seed_keys(server, client, args.keys, work, connections=args.connections)
+            large.start()
+            credentials, region = large.credentials()
+            large_client = Client(large.endpoint, credentials, region)
+            log(f"-- seeding a second server with {args.keys} keys through the API (CreateKey, SigV4, wrk at {args.connections} connections)")
+            have, seconds, made, _ = seed_keys(large, large_client, args.keys, work, connections=args.connections)
             facts.update(seed_keys=have, seed_s=seconds, seed_rate=made / seconds)
             log(f"seeded: {have} keys in the store, {made} created in {seconds:.1f} s ({made / seconds:.0f} keys/s)")
-            rc = server.stop()
-            facts["start_large_s"] = server.start()
-            client.reset()
-            facts["rss_after_start_large_kib"] = server.rss_kib()
+            rc = large.stop()
+            facts["start_large_s"] = large.start()
+            large_client.reset()
+            facts["rss_after_start_large_kib"] = large.rss_kib()
             log(f"restart with {have} keys (stop rc {rc}): /v1/health answered after {facts['start_large_s']:.3f} s; "
-                f"RSS {facts['rss_after_start_large_kib'] / 1024:.1f} MiB")
-            key_ids = client.list_key_ids()
+                f"RSS {facts['rss_after_start_large_kib'] / 1024:.1f} MiB; load average {load_average()}")
+            key_ids = large_client.list_key_ids()
             if len(key_ids) < args.keys:
                 failures.append(f"ListKeys returned {len(key_ids)} keys, expected at least {args.keys}")
             spread_ids = random.sample(key_ids, min(args.spread, len(key_ids)))
             t = time.monotonic()
-            spread = encrypt_for(client, spread_ids)
+            spread = encrypt_for(large_client, spread_ids)
             log(f"{len(spread)} ciphertexts for the spread scenarios in {time.monotonic() - t:.1f} s")
-            label = f"{have}-key store"
-            log(f"-- {label}, one key")
-            run_scenarios(f"{label}, 1 key", server, client, one, names, args, work, results)
-            log(f"-- {label}, requests spread over {len(spread)} keys")
-            run_scenarios(f"{label}, {len(spread)} keys", server, client, spread, names, args, work, results)
-            facts["peak_rss_large_kib"] = server.peak_rss_kib()
-            log(f"server peak RSS (VmHWM) since the restart: {facts['peak_rss_large_kib'] / 1024:.1f} MiB")
+            large_one = encrypt_for(large_client, spread_ids[:1])
+            stores += [(f"{have}-key store, 1 key", large, large_client, large_one),
+                       (f"{have}-key store, {len(spread)} keys", large, large_client, spread)]
 
-            log("-- latency growth against the 1-key store (p50 / p99 / p99.9)")
+        log("-- runs, interleaved: " + " / ".join(label for label, *_ in stores))
+        for name in names:
+            for rep in range(args.repeat):
+                for label, server, client, keys in stores:
+                    runs.setdefault((label, name), []).append(run_one(label, server, client, keys, name, args, work))
+        results = {k: median_result(v) for k, v in runs.items()}
+        facts["peak_rss_1key_kib"] = small.peak_rss_kib()
+        log(f"-- medians of {args.repeat} runs")
+        for (label, name), r in results.items():
+            log(format_wrk(f"{name} [{label}]", r))
+        log(f"server peak RSS (VmHWM), 1-key store: {facts['peak_rss_1key_kib'] / 1024:.1f} MiB")
+        if args.keys > 0:
+            facts["peak_rss_large_kib"] = large.peak_rss_kib()
+            log(f"server peak RSS (VmHWM), {stores[1][0].split(',')[0]} (since its restart): {facts['peak_rss_large_kib'] / 1024:.1f} MiB")
+            log("-- latency growth against the 1-key store (medians; p50 / p99 / p99.9)")
             for name in names:
                 base = results[("1-key store", name)]
-                for variant in (f"{label}, 1 key", f"{label}, {len(spread)} keys"):
+                for variant, *_ in stores[1:]:
                     r = results[(variant, name)]
                     g = {p: growth(r[p], base[p]) for p in ("p50", "p99", "p999")}
                     g["rps"] = growth(r["rps"], base["rps"])
@@ -147,17 +171,21 @@ def main(argv=None):
         for (label, name), r in results.items():
             if r["errors"]:
                 failures.append(f"{name} [{label}]: {r['non2xx']} non-2xx, {r['socket_errors']} socket errors")
-        rc = server.stop()
-        if rc != 0:
-            failures.append(f"server exited {rc} on SIGTERM")
-        ok, output = server.audit_verify()
-        log(f"audit verify: {output}")
-        if not ok:
-            failures.append(f"audit verify failed: {output}")
+        for server in (small, large):
+            if not server.process:
+                continue
+            rc = server.stop(timeout=300)
+            if rc != 0:
+                failures.append(f"server exited {rc} on SIGTERM")
+            ok, output = server.audit_verify()
+            log(f"audit verify ({os.path.basename(server.data_dir)}): {output}")
+            if not ok:
+                failures.append(f"audit verify failed: {output}")
     finally:
-        server.kill()
+        small.kill()
+        large.kill()
         with open(f"{work}/results.json", "w") as f:
-            json.dump({"facts": facts, "results": {f"{k[1]} [{k[0]}]": v for k, v in results.items()}, "failures": failures}, f, indent=1)
+            json.dump({"facts": facts, "runs": {f"{k[1]} [{k[0]}]": v for k, v in runs.items()}, "failures": failures}, f, indent=1)
         if not args.work and not args.keep and not failures:
             import shutil
             shutil.rmtree(work, ignore_errors=True)
@@ -165,8 +193,8 @@ def main(argv=None):
             log(f"work directory kept: {work}")
     for f in failures:
         log(f"FAIL: {f}")
-    log("load: " + ("FAILED" if failures else "ok"))
-    return {"ok": not failures, "failures": failures, "results": results, "facts": facts}
+    log(f"load: {'FAILED' if failures else 'ok'} (load average {load_average()})")
+    return {"ok": not failures, "failures": failures, "results": {k: median_result(v) for k, v in runs.items()}, "facts": facts}
 
 
 if __name__ == "__main__":
