@@ -33,7 +33,7 @@ def kms_bin():
 
 def test_load_short():
     """Every load scenario of bench/load.sh for 3 s, with a 500-key store instead of 100,000."""
-    result = load.main(["--duration", "3s", "--keys", "500", "--spread", "200", "--max-growth", "0"])
+    result = load.main(["--duration", "3s", "--repeat", "1", "--keys", "500", "--spread", "200", "--max-growth", "0"])
     assert result["ok"], result["failures"]
     assert all(r["requests"] > 0 and r["errors"] == 0 for r in result["results"].values())
 
