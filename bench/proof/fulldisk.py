@@ -53,7 +53,7 @@ def mount_tmpfs(path, size):
                                capture_output=True, text=True)
     if completed.returncode != 0:
         raise MountRefused(
-            f"cannot mount a {size}-byte tmpfs at {path} (uid {os.getuid()}): {completed.stderr.strip() or completed.returncode}. "
+            f"cannot mount a {size}-byte tmpfs at {path} (uid {os.getuid()}): {completed.stderr.strip().rstrip('.') or completed.returncode}. "
             "The full-disk proof needs root, or CAP_SYS_ADMIN, to mount a small filesystem for the data directory.")
 
 
