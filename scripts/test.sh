@@ -31,3 +31,7 @@ export KMS_CREDENTIALS_FILE="$work/data/admin.credentials"
 export KMS_BIN="$PWD/.build/debug/kms"
 export KMS_SERVER_LOG="$work/server.log"
 timeout 1200 .venv/bin/python -m pytest Tests/Interop -q -p no:cacheprovider
+
+# The short forms of the proofs in bench/ (load, crash safety, full disk, soak): each starts its own
+# server from KMS_BIN. -s shows the figures they print; only correctness is asserted.
+timeout 900 .venv/bin/python -m pytest Tests/Proof -q -s -p no:cacheprovider

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Load proof (issue #8): GenerateDataKey, Encrypt and Decrypt (REST, and GenerateDataKey through
+# the AWS door) with SigV4 and the audit log on, at 64 connections with wrk: req/s, p50/p99/p99.9 and
+# the server's peak RSS; then 100,000 keys created through the API on a second server (seeding time
+# measured), its restart time,
+# and the same scenarios on one key and spread over 10,000 keys, with the latency growth in %.
+#
+# usage: bench/load.sh [--duration 15s] [--repeat 3] [--connections 64] [--keys 100000] [--spread 10000] [--max-growth 20]
+#        (bench/proof/load.py --help for all options); KMS_BIN=path skips the release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+scripts/setup.sh >/dev/null
+if [ -z "${KMS_BIN:-}" ]; then
+  swift build -c release --product kms >/dev/null
+  export KMS_BIN="$PWD/.build/release/kms"
+fi
+exec .venv/bin/python -u bench/proof/load.py "$@"
