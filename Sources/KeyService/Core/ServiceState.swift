@@ -24,6 +24,7 @@ struct ServiceState: Sendable {
     var importParameters: [String: ImportParametersRecord] = [:]
 
     init(_ snapshot: StoreSnapshot) {
+        keys.reserveCapacity(snapshot.keys.count)
         for key in snapshot.keys { keys[key.id] = KeyEntry(record: key, versions: [:]) }
         for version in snapshot.versions { keys[version.keyId]?.versions[version.version] = version }
         for alias in snapshot.aliases { aliases[alias.name] = alias }

@@ -136,10 +136,16 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
-    /// Takes and releases the write lock: fails if the database cannot be written.
+    /// Commits a one-row write (readiness probes call it): fails if the database file
+    /// cannot be written — a full disk included, which a rolled-back or temporary
+    /// write would never notice. The probe table is scratch, outside the schema's
+    /// migrations, and holds one row.
     public func isWritable() -> Bool {
         connection.withLock { box in
-            (try? box.connection.execute("BEGIN IMMEDIATE; CREATE TEMP TABLE IF NOT EXISTS kms_ready(x); ROLLBACK")) != nil
+            (try? box.connection.execute("""
+                CREATE TABLE IF NOT EXISTS readiness_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL);
+                INSERT OR REPLACE INTO readiness_probe (id, at) VALUES (1, CAST(strftime('%s', 'now') AS INTEGER));
+                """)) != nil
         }
     }
 
