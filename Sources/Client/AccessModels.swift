@@ -24,6 +24,8 @@ public struct PrincipalInfo: Decodable, Sendable, Equatable {
     public var kind: String
     public var enabled: Bool
     public var createDate: String
+    /// SHA-256 (hex) of the DER of the client certificate bound to the principal; nil when none is.
+    public var clientCertificateFingerprint: String?
     /// The access keys; nil in listings, which do not show them.
     public var accessKeys: [AccessKeyInfo]?
 }

@@ -64,9 +64,13 @@ extension KeyServiceClient {
     // MARK: Principals
 
     /// Creates a principal with its first access key. The secret is returned only now.
-    public func createPrincipal(name: String, kind: PrincipalKind? = nil) async throws -> (PrincipalInfo, NewAccessKey) {
+    /// With a client certificate fingerprint (`ClientCertificate.fingerprint`), the
+    /// principal's requests must also present that certificate over TLS.
+    public func createPrincipal(name: String, kind: PrincipalKind? = nil,
+                                clientCertificateFingerprint: String? = nil) async throws -> (PrincipalInfo, NewAccessKey) {
         var body: [String: Any] = ["name": name]
         if let kind { body["kind"] = kind.rawValue }
+        if let clientCertificateFingerprint { body["clientCertificateFingerprint"] = clientCertificateFingerprint }
         let created = try await send(.POST, "/v1/principals", body: body, as: CreatedPrincipal.self)
         return (created.principal, created.accessKey.newAccessKey)
     }
@@ -90,6 +94,13 @@ extension KeyServiceClient {
     /// Enables or disables a principal. The service refuses to disable the last administrator.
     public func setPrincipalEnabled(_ principal: String, enabled: Bool) async throws {
         _ = try await send(.PATCH, "/v1/principals/\(Self.segment(principal))", body: ["enabled": enabled], as: Empty.self)
+    }
+
+    /// Binds a client certificate (its fingerprint, see `ClientCertificate.fingerprint`) to a
+    /// principal, replacing any bound before; nil clears the binding.
+    public func setPrincipalClientCertificate(_ principal: String, fingerprint: String?) async throws {
+        _ = try await send(.PATCH, "/v1/principals/\(Self.segment(principal))",
+                           body: ["clientCertificateFingerprint": fingerprint ?? ""], as: Empty.self)
     }
 
     /// Deletes a principal with its access keys and bindings. The service refuses to delete the last administrator.

@@ -7,7 +7,7 @@ import KeyCrypto
 struct PrincipalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "principals", abstract: "Create and manage principals and their access keys.",
-        subcommands: [Create.self, List.self, Describe.self, Disable.self, Enable.self, Delete.self, Keys.self])
+        subcommands: [Create.self, List.self, Describe.self, Update.self, Disable.self, Enable.self, Delete.self, Keys.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -15,12 +15,17 @@ struct PrincipalsCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Principal name (letters, digits, ._@+=,-).") var name: String
         @Option(help: "user, service (default) or pipeline.") var kind: String?
+        @Option(help: ArgumentHelp(
+            "PEM client certificate to bind: the principal's requests must then present it over TLS (mTLS).",
+            valueName: "file")) var clientCert: String?
         func validate() throws {
             if let kind, PrincipalKind(rawValue: kind) == nil { throw ValidationError("--kind is user, service or pipeline") }
         }
         func run() async throws {
             try await runClient {
-                let (principal, key) = try await options.makeClient().createPrincipal(name: name, kind: kind.flatMap(PrincipalKind.init))
+                let fingerprint = try clientCert.map { try ClientCertificate.fingerprint(file: $0) }
+                let (principal, key) = try await options.makeClient().createPrincipal(
+                    name: name, kind: kind.flatMap(PrincipalKind.init), clientCertificateFingerprint: fingerprint)
                 emitNewAccessKey(key, principal: principal, format: options.output)
             }
         }
@@ -33,8 +38,11 @@ struct PrincipalsCommand: AsyncParsableCommand {
             try await runClient {
                 let principals = try await options.makeClient().allPrincipals()
                 emit(options.output, json: ["principals": principals.map(\.json)],
-                     headers: ["NAME", "KIND", "ENABLED", "CREATED", "ARN"],
-                     rows: principals.map { [$0.name, $0.kind, String($0.enabled), $0.createDate, $0.arn] })
+                     headers: ["NAME", "KIND", "ENABLED", "CLIENT CERT", "CREATED", "ARN"],
+                     rows: principals.map {
+                         [$0.name, $0.kind, String($0.enabled), $0.clientCertificateFingerprint.map { String($0.prefix(16)) + "…" } ?? "-",
+                          $0.createDate, $0.arn]
+                     })
             }
         }
     }
@@ -49,11 +57,35 @@ struct PrincipalsCommand: AsyncParsableCommand {
                 emitPairs(options.output, json: ["principal": principal.json], rows: [
                     ["Name", principal.name], ["Kind", principal.kind], ["Enabled", String(principal.enabled)],
                     ["Arn", principal.arn], ["PrincipalId", principal.principalId], ["Created", principal.createDate],
+                    ["ClientCertificate", principal.clientCertificateFingerprint.map { "sha256:" + $0 } ?? "none"],
                 ])
                 if options.output == .table, let keys = principal.accessKeys {
                     Terminal.printLine("")
                     emit(.table, json: [:], headers: ["ACCESS KEY ID", "STATUS", "CREATED", "LAST USED"],
                          rows: keys.map { [$0.accessKeyId, $0.status, $0.createDate, $0.lastUsedDate ?? "-"] })
+                }
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bind a client certificate to a principal (mTLS as a second factor), or clear the binding.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "Principal name or ARN.") var name: String
+        @Option(help: ArgumentHelp(
+            "PEM client certificate to bind (replaces any bound before); its SHA-256 fingerprint is computed here.",
+            valueName: "file")) var clientCert: String?
+        @Flag(help: "Clear the principal's client certificate binding.") var noClientCert = false
+        func validate() throws {
+            guard (clientCert != nil) != noClientCert else { throw ValidationError("give exactly one of --client-cert FILE or --no-client-cert") }
+        }
+        func run() async throws {
+            try await runClient {
+                let fingerprint = try clientCert.map { try ClientCertificate.fingerprint(file: $0) }
+                try await options.makeClient().setPrincipalClientCertificate(name, fingerprint: fingerprint)
+                if options.output == .table {
+                    Terminal.printLine(fingerprint.map { "Bound client certificate sha256:\($0) to \(name)." } ?? "Cleared the client certificate binding of \(name).")
                 }
             }
         }
@@ -155,6 +187,7 @@ extension PrincipalInfo {
         var object: [String: Any] = [
             "name": name, "principalId": principalId, "arn": arn, "kind": kind, "enabled": enabled, "createDate": createDate,
         ]
+        if let clientCertificateFingerprint { object["clientCertificateFingerprint"] = clientCertificateFingerprint }
         if let accessKeys {
             object["accessKeys"] = accessKeys.map { key -> [String: Any] in
                 var entry: [String: Any] = ["accessKeyId": key.accessKeyId, "status": key.status, "createDate": key.createDate]

@@ -33,8 +33,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "PEM private key of the certificate (env KMS_TLS_KEY).")
     var tlsKey: String?
 
-    @Option(help: "PEM CA bundle: require client certificates it issued (mTLS) (env KMS_TLS_CLIENT_CA).")
+    @Option(help: "PEM CA bundle: verify client certificates against it (mTLS) (env KMS_TLS_CLIENT_CA).")
     var tlsClientCa: String?
+
+    @Option(help: "With a client CA: require a client certificate on every connection, or make it optional (only principals with a bound certificate need one): require or optional (env KMS_TLS_CLIENT_AUTH; default require).")
+    var tlsClientAuth: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env KMS_LOG_LEVEL; default info).")
     var logLevel: String?
@@ -100,12 +103,21 @@ struct ServerCommand: AsyncParsableCommand {
             }
             let cert = setting(tlsCert, "KMS_TLS_CERT", "tls.cert"), key = setting(tlsKey, "KMS_TLS_KEY", "tls.key")
             let clientCA = setting(tlsClientCa, "KMS_TLS_CLIENT_CA", "tls.client_ca")
+            let clientAuthName = setting(tlsClientAuth, "KMS_TLS_CLIENT_AUTH", "tls.client_auth")
+            let clientAuth = try clientAuthName.map { name in
+                guard let mode = ServerConfiguration.TLS.ClientAuthentication(rawValue: name) else {
+                    throw ConfigurationError("client certificate authentication is require or optional, not '\(name)'")
+                }
+                guard clientCA != nil else { throw ConfigurationError("client certificate authentication needs a client CA (--tls-client-ca)") }
+                return mode
+            }
             switch (cert, key) {
             case (let cert?, let key?):
                 for path in [cert, key] + (clientCA.map { [$0] } ?? []) where !FileManager.default.isReadableFile(atPath: path) {
                     throw ConfigurationError("cannot read \(path)")
                 }
-                configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key, clientCAPath: clientCA)
+                configuration.tls = .init(certificateChainPath: cert, privateKeyPath: key, clientCAPath: clientCA,
+                                          clientAuthentication: clientAuth ?? .require)
             case (nil, nil):
                 guard clientCA == nil else { throw ConfigurationError("a client CA (mTLS) needs a TLS certificate and key") }
             default:

@@ -72,6 +72,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Region of the service (env KMS_REGION; default from the credentials file, else us-east-1).")
     var region: String?
 
+    @Option(help: "PEM client certificate to present over TLS, for a server that verifies them (env KMS_TLS_CLIENT_CERT).")
+    var tlsClientCert: String?
+
+    @Option(help: "PEM private key of the client certificate (env KMS_TLS_CLIENT_KEY).")
+    var tlsClientKey: String?
+
     func makeClient() throws -> KeyServiceClient {
         let environment = ProcessInfo.processInfo.environment
         let endpoint = self.endpoint ?? environment["KMS_ENDPOINT"] ?? "http://127.0.0.1:8720"
@@ -91,9 +97,17 @@ struct ConnectionOptions: ParsableArguments {
             }
         }
         let region = self.region ?? environment["KMS_REGION"] ?? fileRegion ?? "us-east-1"
+        let ca = caFile ?? environment["KMS_CA_FILE"]
+        let identity: HTTPClients.Identity?
+        switch (tlsClientCert ?? environment["KMS_TLS_CLIENT_CERT"], tlsClientKey ?? environment["KMS_TLS_CLIENT_KEY"]) {
+        case (let certificate?, let key?): identity = .init(certificateFile: certificate, keyFile: key)
+        case (nil, nil): identity = nil
+        default: throw ValidationError("a TLS client certificate and its key go together (--tls-client-cert and --tls-client-key)")
+        }
         do {
-            if let ca = caFile ?? environment["KMS_CA_FILE"] {
-                return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region, httpClient: HTTPClients.trusting(ca))
+            if ca != nil || identity != nil {
+                return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region,
+                                            httpClient: HTTPClients.client(caFile: ca, identity: identity))
             }
             return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region)
         } catch {
@@ -205,17 +219,38 @@ func readInput(_ path: String) throws -> [UInt8] {
     return Array(data)
 }
 
-/// HTTP clients for endpoints whose certificate a private CA issued. One per CA
-/// file, kept for the life of the process.
+/// HTTP clients for endpoints whose certificate a private CA issued, or that
+/// verify client certificates (mTLS). One per CA file and identity, kept for the
+/// life of the process.
 enum HTTPClients {
-    nonisolated(unsafe) private static var clients: [String: HTTPClient] = [:]
+    /// A client certificate and its private key, as PEM files.
+    struct Identity: Hashable {
+        var certificateFile: String
+        var keyFile: String
+    }
 
-    static func trusting(_ caFile: String) throws -> HTTPClient {
-        if let client = clients[caFile] { return client }
+    private struct Settings: Hashable {
+        var caFile: String?
+        var identity: Identity?
+    }
+
+    nonisolated(unsafe) private static var clients: [Settings: HTTPClient] = [:]
+
+    static func client(caFile: String?, identity: Identity?) throws -> HTTPClient {
+        let settings = Settings(caFile: caFile, identity: identity)
+        if let client = clients[settings] { return client }
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .file(caFile)
+        if let caFile { tls.trustRoots = .file(caFile) }
+        if let identity {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(identity.certificateFile).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: identity.keyFile, format: .pem))
+            } catch {
+                throw ValidationError("cannot load the TLS client certificate or key: \(error)")
+            }
+        }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
-        clients[caFile] = client
+        clients[settings] = client
         return client
     }
 }

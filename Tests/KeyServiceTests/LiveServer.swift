@@ -16,12 +16,14 @@ struct LiveServer: Sendable {
 
     /// Builds the server on 127.0.0.1, port 0 (the system picks one).
     static func build(
-        storage: ServerConfiguration.Storage = .memory, rootKey: SecureBytes? = TestKeys.root, logger: Logger = quietLogger
+        storage: ServerConfiguration.Storage = .memory, rootKey: SecureBytes? = TestKeys.root, tls: ServerConfiguration.TLS? = nil,
+        logger: Logger = quietLogger
     ) async throws -> LiveServer {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
         configuration.storage = storage
+        configuration.tls = tls
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = try await buildApplication(configuration: configuration, rootKey: rootKey, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? -1)

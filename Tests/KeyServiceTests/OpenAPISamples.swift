@@ -203,17 +203,18 @@ func outputSamples() throws -> [OutputSample] {
         accessKeyId: "AKIAQ7XJ2M5N4B6C3DEF", status: "Active", createDate: now.date, lastUsedDate: now.date)
     let unusedKey = PrincipalInfo.AccessKeyInfo(
         accessKeyId: "AKIAQ7XJ2M5N4B6C3DEG", status: "Inactive", createDate: now.date, lastUsedDate: nil)
-    func principal(_ keys: [PrincipalInfo.AccessKeyInfo]?) -> PrincipalInfo {
+    func principal(_ keys: [PrincipalInfo.AccessKeyInfo]?, bound: Bool = true) -> PrincipalInfo {
         PrincipalInfo(name: "build-pipeline", principalId: keyId, arn: principalArn, kind: "pipeline", enabled: true,
-                      createDate: now.date, accessKeys: keys)
+                      createDate: now.date, clientCertificateFingerprint: bound ? String(repeating: "3b", count: 32) : nil,
+                      accessKeys: keys)
     }
     let newKey = NewAccessKey(
         accessKeyId: "AKIAQ7XJ2M5N4B6C3DEF", secretAccessKey: SecretBlobText(bytes: SecureBytes(copying: Array("c2VjcmV0".utf8))))
     try add("CreatePrincipal", CreatePrincipal.Output(principal: principal([usedKey]), accessKey: newKey))
     try add("ListPrincipals", ListPrincipals.Output(principals: [principal([usedKey])], nextMarker: "bWFya2Vy", truncated: true))
-    try add("ListPrincipals", ListPrincipals.Output(principals: [principal(nil)], nextMarker: nil, truncated: false), exact: false)
+    try add("ListPrincipals", ListPrincipals.Output(principals: [principal(nil, bound: false)], nextMarker: nil, truncated: false), exact: false)
     try add("DescribePrincipal", DescribePrincipal.Output(principal: principal([usedKey])))
-    try add("DescribePrincipal", DescribePrincipal.Output(principal: principal([unusedKey])), exact: false)
+    try add("DescribePrincipal", DescribePrincipal.Output(principal: principal([unusedKey], bound: false)), exact: false)
     try addEmpty(UpdatePrincipal.self)
     try addEmpty(DeletePrincipal.self)
     try add("CreateAccessKey", CreateAccessKey.Output(accessKey: newKey))

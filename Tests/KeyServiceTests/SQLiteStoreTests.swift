@@ -68,6 +68,44 @@ import Testing
         #expect(try reopened.load().keys.map(\.id) == [key])
     }
 
+    /// Migration 4 adds the bound client certificate to principals: a database of
+    /// schema 3 keeps its principals (unbound), and the column takes only fingerprints.
+    @Test func principalsOfASchemaThreeDatabaseGainAnEmptyCertificateBinding() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let path = directory.path + "/kms.db"
+        do {
+            let old = try SQLiteConnection(path: path)
+            for (index, sql) in Migrations.all.prefix(3).enumerated() {
+                try old.execute(sql)
+                try old.execute("PRAGMA user_version = \(index + 1)")
+            }
+            try old.prepare("INSERT INTO principals (id, name, kind, enabled, created_at) VALUES (?, ?, ?, ?, ?)")
+                .run([.text("0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b"), .text("ci"), .text("pipeline"), .int(1), .int(TestClock.start.microseconds)])
+        }
+        let store = try SQLiteKeyStore(path: path)
+        #expect(try store.schemaVersion() == Migrations.all.count)
+        var principal = try #require(try store.load().principals.first)
+        #expect(principal.name == "ci" && principal.kind == .pipeline && principal.enabled)
+        #expect(principal.clientCertificateFingerprint == nil)
+
+        let fingerprint = String(repeating: "0123456789abcdef", count: 4)
+        principal.clientCertificateFingerprint = fingerprint
+        try store.commit([.putPrincipal(principal)])
+        #expect(try SQLiteKeyStore(path: path).load().principals == [principal])
+        principal.clientCertificateFingerprint = nil
+        try store.commit([.putPrincipal(principal)])
+        #expect(try SQLiteKeyStore(path: path).load().principals == [principal])
+
+        // The column refuses anything but 64 lowercase hex digits, even written directly.
+        let connection = try SQLiteConnection(path: path)
+        for bad in [fingerprint.uppercased(), String(fingerprint.dropLast()), String(fingerprint.dropLast()) + "g", ""] {
+            #expect(throws: SQLiteError.self) {
+                try connection.prepare("UPDATE principals SET client_certificate_sha256 = ?").run([.text(bad)])
+            }
+        }
+    }
+
     @Test func databaseFromANewerBuildIsRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }

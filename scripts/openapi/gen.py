@@ -1209,6 +1209,12 @@ schemas["AccessKeyInfo"] = {
     },
 }
 
+FINGERPRINT_DESC = (
+    "The client certificate bound to the principal as a second factor: the SHA-256 of the certificate's DER "
+    "(`openssl x509 -in cert.pem -outform DER | sha256sum`), as 64 hex digits. A bound principal's requests are "
+    "served only over TLS with exactly that client certificate, verified against the server's client CA; "
+    "otherwise 403 AccessDenied (the audit record names the reason).")
+
 schemas["Principal"] = {
     "type": "object",
     "description": "A principal. Secrets never appear here.",
@@ -1220,6 +1226,12 @@ schemas["Principal"] = {
         "kind": {"type": "string", "enum": ["user", "service", "pipeline"]},
         "enabled": {"type": "boolean", "description": "A disabled principal's requests give 403 UnrecognizedClient."},
         "createDate": date("When the principal was created."),
+        "clientCertificateFingerprint": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": FINGERPRINT_DESC + " Lowercase; absent when no certificate is bound.",
+            "examples": ["3b1f0c9e5d2a7b4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9001122334455"],
+        },
         "accessKeys": {
             "type": "array",
             "items": ref("AccessKeyInfo"),
@@ -1260,6 +1272,12 @@ schemas["CreatePrincipalRequest"] = {
     "properties": {
         "name": PRINCIPAL_NAME,
         "kind": {"type": "string", "enum": ["user", "service", "pipeline"], "default": "service"},
+        "clientCertificateFingerprint": {
+            "type": "string",
+            "pattern": "^[0-9A-Fa-f]{64}$",
+            "description": FINGERPRINT_DESC + " Either case; stored in lowercase. Absent: no certificate is bound.",
+            "examples": ["3b1f0c9e5d2a7b4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9001122334455"],
+        },
     },
 }
 
@@ -1285,9 +1303,17 @@ schemas["DescribePrincipalResponse"] = {
 schemas["UpdatePrincipalRequest"] = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["enabled"],
+    "description": "At least one member; members left out stay as they are.",
+    "anyOf": [{"required": ["enabled"]}, {"required": ["clientCertificateFingerprint"]}],
     "properties": {
         "enabled": {"type": "boolean", "description": "False disables the principal: none of its access keys work."},
+        "clientCertificateFingerprint": {
+            "type": "string",
+            "pattern": "^([0-9A-Fa-f]{64})?$",
+            "description": FINGERPRINT_DESC + " Binds this certificate, replacing any bound before; the empty "
+                           "string clears the binding.",
+            "examples": ["3b1f0c9e5d2a7b4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9001122334455", ""],
+        },
     },
 }
 
@@ -1533,7 +1559,8 @@ responses = {
         "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient "
         "(an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew "
         "over 5 minutes or a wrong credential scope), or AccessDenied (no binding or grant allows the request, or "
-        "a deny binding or key policy statement refuses it; the reason is logged, not returned)."),
+        "a deny binding or key policy statement refuses it, or the principal has a bound client certificate the "
+        "request did not present over TLS; the reason is logged, not returned)."),
     "NotFound": error_response(
         "NotFound: the named key, alias, grant, principal, access key, role or binding does not exist, or the "
         "identifier form is not accepted by this operation."),
@@ -2152,7 +2179,8 @@ SECRET_ONCE = (" The response carries the new secret in `accessKey.secretAccessK
 add("post", "/v1/principals", op(
     "CreatePrincipal", "Principals", "Create a principal",
     "Creates a principal (a person, service or pipeline) with its first access key. It can do nothing until a "
-    "binding gives it a role. 409 AlreadyExists if the name is taken." + SECRET_ONCE,
+    "binding gives it a role. 409 AlreadyExists if the name is taken. With clientCertificateFingerprint its "
+    "requests must also present that client certificate over TLS (mTLS)." + SECRET_ONCE,
     "201", "CreatePrincipalResponse", "The principal was created, with its access key and secret.",
     errors=["409"], body="CreatePrincipalRequest"))
 add("get", "/v1/principals", op(
@@ -2165,8 +2193,10 @@ add("get", "/v1/principals/{principal}", op(
     "One principal with its access keys (never their secrets).",
     "200", "DescribePrincipalResponse", "The principal.", errors=["404"], params=[PRINCIPAL]))
 add("patch", "/v1/principals/{principal}", op(
-    "UpdatePrincipal", "Principals", "Enable or disable a principal",
-    "A disabled principal's access keys stop working (403 UnrecognizedClient) until it is enabled again." + LOCKOUT,
+    "UpdatePrincipal", "Principals", "Update a principal",
+    "Enables or disables a principal, and binds, replaces or clears (empty string) its client certificate. A "
+    "disabled principal's access keys stop working (403 UnrecognizedClient) until it is enabled again; a bound "
+    "principal's requests without that client certificate get 403 AccessDenied." + LOCKOUT,
     "200", "Empty", EMPTY_DESC, errors=["404", "409"], params=[PRINCIPAL], body="UpdatePrincipalRequest"))
 add("delete", "/v1/principals/{principal}", op(
     "DeletePrincipal", "Principals", "Delete a principal",
@@ -2305,7 +2335,8 @@ document = {
                     "Credential=…, SignedHeaders=…, Signature=…` together with `X-Amz-Date` (which must be among "
                     "the signed headers) and optionally `X-Amz-Content-SHA256`. The request time must be within 5 "
                     "minutes of the server clock, else 403 InvalidSignature. Any standard SigV4 signer (such as "
-                    "the one in the AWS SDKs) produces these headers."
+                    "the one in the AWS SDKs) produces these headers. A principal with a bound client certificate "
+                    "(clientCertificateFingerprint) must also present that certificate over TLS (mTLS)."
                 ),
             }
         },

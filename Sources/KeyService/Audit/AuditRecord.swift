@@ -112,6 +112,9 @@ public final class AuditNote: @unchecked Sendable {
         public var grantId: String?
         public var reason: String?
         public var action: String?
+        /// Who signed a request that authentication then refused (a bound client
+        /// certificate missing or wrong), so its denial names the principal.
+        public var refusedCaller: Caller?
     }
 
     private let lock = NSLock()

@@ -8,6 +8,10 @@ public struct PrincipalRecord: Sendable, Equatable {
     public var kind: Kind
     public var enabled: Bool
     public var createdAt: Timestamp
+    /// The client certificate bound to this principal as a second factor: the
+    /// SHA-256 of its DER, 64 lowercase hex digits. When set, every request of
+    /// the principal must arrive over TLS with exactly this (verified) certificate.
+    public var clientCertificateFingerprint: String? = nil
 }
 
 /// An access key (id + secret, used with SigV4). The secret is stored only

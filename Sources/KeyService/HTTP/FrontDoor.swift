@@ -55,6 +55,7 @@ struct FrontDoor: Sendable {
             result = .failure(error)
         }
         let fields = note.snapshot
+        if caller == nil { caller = fields.refusedCaller }
         let failure: KMSError? = if case .failure(let error) = result { error } else { nil }
         let record = AuditRecord(
             sequence: 0, time: service.now.microseconds, requestId: requestId,
@@ -100,6 +101,7 @@ struct FrontDoor: Sendable {
                     headers: headers, body: bytes),
                 nowSeconds: service.now.microseconds / 1_000_000)
         }
+        try await requireBoundClientCertificate(caller, context: context, note: note)
         service.recordUse(accessKeyId: caller.accessKeyId)
         return Authenticated(body: body, context: CallContext(
             requestId: requestId, caller: caller, api: api,

@@ -3638,7 +3638,7 @@ enum OpenAPIDocument {
               "Principals"
             ],
             "summary": "Create a principal",
-            "description": "Creates a principal (a person, service or pipeline) with its first access key. It can do nothing until a binding gives it a role. 409 AlreadyExists if the name is taken. The response carries the new secret in `accessKey.secretAccessKey` as plain text: it is shown only this once and cannot be retrieved later.",
+            "description": "Creates a principal (a person, service or pipeline) with its first access key. It can do nothing until a binding gives it a role. 409 AlreadyExists if the name is taken. With clientCertificateFingerprint its requests must also present that client certificate over TLS (mTLS). The response carries the new secret in `accessKey.secretAccessKey` as plain text: it is shown only this once and cannot be retrieved later.",
             "requestBody": {
               "required": true,
               "content": {
@@ -3824,8 +3824,8 @@ enum OpenAPIDocument {
             "tags": [
               "Principals"
             ],
-            "summary": "Enable or disable a principal",
-            "description": "A disabled principal's access keys stop working (403 UnrecognizedClient) until it is enabled again. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
+            "summary": "Update a principal",
+            "description": "Enables or disables a principal, and binds, replaces or clears (empty string) its client certificate. A disabled principal's access keys stop working (403 UnrecognizedClient) until it is enabled again; a bound principal's requests without that client certificate get 403 AccessDenied. Refused with 409 InvalidState if it would leave no enabled administrator (a principal with an unconditional Allow binding of role admin on all keys, no Deny binding, and an active access key).",
             "parameters": [
               {
                 "$ref": "#/components/parameters/PrincipalPath"
@@ -4649,7 +4649,7 @@ enum OpenAPIDocument {
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "AWS Signature Version 4. Sign every request with an access key of this server (see CreatePrincipal and CreateAccessKey), for service `kms` and the region the server is configured with (the credential scope must be `<yyyymmdd>/<region>/kms/aws4_request`). Send `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` together with `X-Amz-Date` (which must be among the signed headers) and optionally `X-Amz-Content-SHA256`. The request time must be within 5 minutes of the server clock, else 403 InvalidSignature. Any standard SigV4 signer (such as the one in the AWS SDKs) produces these headers."
+            "description": "AWS Signature Version 4. Sign every request with an access key of this server (see CreatePrincipal and CreateAccessKey), for service `kms` and the region the server is configured with (the credential scope must be `<yyyymmdd>/<region>/kms/aws4_request`). Send `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` together with `X-Amz-Date` (which must be among the signed headers) and optionally `X-Amz-Content-SHA256`. The request time must be within 5 minutes of the server clock, else 403 InvalidSignature. Any standard SigV4 signer (such as the one in the AWS SDKs) produces these headers. A principal with a bound client certificate (clientCertificateFingerprint) must also present that certificate over TLS (mTLS)."
           }
         },
         "headers": {
@@ -4818,7 +4818,7 @@ enum OpenAPIDocument {
             }
           },
           "Forbidden": {
-            "description": "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient (an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew over 5 minutes or a wrong credential scope), or AccessDenied (no binding or grant allows the request, or a deny binding or key policy statement refuses it; the reason is logged, not returned).",
+            "description": "Authentication or authorization failed: MissingAuthentication, IncompleteSignature, UnrecognizedClient (an unknown or inactive access key, or a disabled principal), InvalidSignature (including a clock skew over 5 minutes or a wrong credential scope), or AccessDenied (no binding or grant allows the request, or a deny binding or key policy statement refuses it, or the principal has a bound client certificate the request did not present over TLS; the reason is logged, not returned).",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -7542,6 +7542,14 @@ enum OpenAPIDocument {
                   "2026-11-29T04:41:27.123456Z"
                 ]
               },
+              "clientCertificateFingerprint": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "The client certificate bound to the principal as a second factor: the SHA-256 of the certificate's DER (`openssl x509 -in cert.pem -outform DER | sha256sum`), as 64 hex digits. A bound principal's requests are served only over TLS with exactly that client certificate, verified against the server's client CA; otherwise 403 AccessDenied (the audit record names the reason). Lowercase; absent when no certificate is bound.",
+                "examples": [
+                  "3b1f0c9e5d2a7b4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9001122334455"
+                ]
+              },
               "accessKeys": {
                 "type": "array",
                 "items": {
@@ -7596,6 +7604,14 @@ enum OpenAPIDocument {
                   "pipeline"
                 ],
                 "default": "service"
+              },
+              "clientCertificateFingerprint": {
+                "type": "string",
+                "pattern": "^[0-9A-Fa-f]{64}$",
+                "description": "The client certificate bound to the principal as a second factor: the SHA-256 of the certificate's DER (`openssl x509 -in cert.pem -outform DER | sha256sum`), as 64 hex digits. A bound principal's requests are served only over TLS with exactly that client certificate, verified against the server's client CA; otherwise 403 AccessDenied (the audit record names the reason). Either case; stored in lowercase. Absent: no certificate is bound.",
+                "examples": [
+                  "3b1f0c9e5d2a7b4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9001122334455"
+                ]
               }
             }
           },
@@ -7652,13 +7668,32 @@ enum OpenAPIDocument {
           "UpdatePrincipalRequest": {
             "type": "object",
             "additionalProperties": false,
-            "required": [
-              "enabled"
+            "description": "At least one member; members left out stay as they are.",
+            "anyOf": [
+              {
+                "required": [
+                  "enabled"
+                ]
+              },
+              {
+                "required": [
+                  "clientCertificateFingerprint"
+                ]
+              }
             ],
             "properties": {
               "enabled": {
                 "type": "boolean",
                 "description": "False disables the principal: none of its access keys work."
+              },
+              "clientCertificateFingerprint": {
+                "type": "string",
+                "pattern": "^([0-9A-Fa-f]{64})?$",
+                "description": "The client certificate bound to the principal as a second factor: the SHA-256 of the certificate's DER (`openssl x509 -in cert.pem -outform DER | sha256sum`), as 64 hex digits. A bound principal's requests are served only over TLS with exactly that client certificate, verified against the server's client CA; otherwise 403 AccessDenied (the audit record names the reason). Binds this certificate, replacing any bound before; the empty string clears the binding.",
+                "examples": [
+                  "3b1f0c9e5d2a7b4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9001122334455",
+                  ""
+                ]
               }
             }
           },

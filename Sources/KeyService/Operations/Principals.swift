@@ -16,6 +16,8 @@ public struct PrincipalInfo: Encodable, Sendable {
     public var kind: String
     public var enabled: Bool
     public var createDate: Date
+    /// The bound client certificate's SHA-256 (lowercase hex); absent when none is bound.
+    public var clientCertificateFingerprint: String?
     public var accessKeys: [AccessKeyInfo]?
 }
 
@@ -43,6 +45,7 @@ extension KeyService {
         return PrincipalInfo(
             name: principal.name, principalId: principal.id, arn: partition.principalArn(principal.name),
             kind: principal.kind.rawValue, enabled: principal.enabled, createDate: principal.createdAt.date,
+            clientCertificateFingerprint: principal.clientCertificateFingerprint,
             accessKeys: withKeys ? keys.map {
                 PrincipalInfo.AccessKeyInfo(accessKeyId: $0.id, status: $0.status.rawValue, createDate: $0.createdAt.date,
                                             lastUsedDate: lastUsed(accessKeyId: $0.id)?.date)
@@ -77,15 +80,19 @@ extension Partition {
     public func principalArn(_ name: String) -> String { "arn:aws:iam::\(account):user/\(name)" }
 }
 
-/// CreatePrincipal: a person, service or pipeline with its first access key.
+/// CreatePrincipal: a person, service or pipeline with its first access key,
+/// optionally bound to a client certificate (see `ClientCertificateBinding`).
 public enum CreatePrincipal: Operation {
     public struct Input: OperationInput {
         public var name: String
         public var kind: String?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, kind }
-        public init(name: String, kind: String? = nil) {
+        /// SHA-256 of the DER of the client certificate the principal must present (64 hex digits).
+        public var clientCertificateFingerprint: String?
+        public enum CodingKeys: String, CodingKey, CaseIterable { case name, kind, clientCertificateFingerprint }
+        public init(name: String, kind: String? = nil, clientCertificateFingerprint: String? = nil) {
             self.name = name
             self.kind = kind
+            self.clientCertificateFingerprint = clientCertificateFingerprint
         }
     }
 
@@ -101,15 +108,19 @@ public enum CreatePrincipal: Operation {
         guard let kind = PrincipalRecord.Kind(rawValue: input.kind ?? "service") else {
             throw KMSError.validation("kind must be one of user, service, pipeline.")
         }
+        let fingerprint = try input.clientCertificateFingerprint.map(ClientCertificateBinding.parseFingerprint)
         let (principal, key, secret) = try await service.mutate { state, now in
             guard state.principal(named: input.name) == nil else {
                 throw KMSError(.alreadyExists, "A principal named \(input.name) already exists.")
             }
-            let principal = PrincipalRecord(id: UUIDString.random(), name: input.name, kind: kind, enabled: true, createdAt: now)
+            let principal = PrincipalRecord(id: UUIDString.random(), name: input.name, kind: kind, enabled: true, createdAt: now,
+                                            clientCertificateFingerprint: fingerprint)
             let (key, secret) = try service.makeAccessKey(principalId: principal.id, at: now)
             return ([.putPrincipal(principal), .putAccessKey(key)], (principal, key, secret))
         }
-        context.logger.notice("principal created", metadata: ["principal": "\(principal.name)", "accessKeyId": "\(key.id)"])
+        context.logger.notice("principal created", metadata: [
+            "principal": "\(principal.name)", "accessKeyId": "\(key.id)", "clientCertificate": "\(fingerprint != nil ? "bound" : "none")",
+        ])
         return Output(principal: service.principalInfo(principal, withKeys: true),
                       accessKey: NewAccessKey(accessKeyId: key.id, secretAccessKey: SecretBlobText(bytes: secret)))
     }
@@ -158,29 +169,46 @@ public enum DescribePrincipal: Operation {
     }
 }
 
-/// UpdatePrincipal: enables or disables a principal. The last administrator cannot be disabled.
+/// UpdatePrincipal: enables or disables a principal, and binds, replaces or
+/// clears (with an empty string) its client certificate. Members left out stay
+/// as they are. The last administrator cannot be disabled.
 public enum UpdatePrincipal: Operation {
     public struct Input: OperationInput {
         public var principal: String
-        public var enabled: Bool
-        public enum CodingKeys: String, CodingKey, CaseIterable { case principal, enabled }
-        public init(principal: String, enabled: Bool) {
+        public var enabled: Bool?
+        /// 64 hex digits binds that certificate; "" clears the binding; absent leaves it.
+        public var clientCertificateFingerprint: String?
+        public enum CodingKeys: String, CodingKey, CaseIterable { case principal, enabled, clientCertificateFingerprint }
+        public init(principal: String, enabled: Bool? = nil, clientCertificateFingerprint: String? = nil) {
             self.principal = principal
             self.enabled = enabled
+            self.clientCertificateFingerprint = clientCertificateFingerprint
         }
     }
 
     public static let action = Action.updatePrincipal
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
-        try await service.mutate { state, _ in
+        guard input.enabled != nil || input.clientCertificateFingerprint != nil else {
+            throw KMSError.validation("Give enabled, clientCertificateFingerprint or both.")
+        }
+        // Outer nil: leave the binding as it is; inner nil: clear it.
+        let fingerprint: String?? = try input.clientCertificateFingerprint.map { text in
+            try text.isEmpty ? nil : ClientCertificateBinding.parseFingerprint(text)
+        }
+        let name = try await service.mutate { state, _ in
             guard var principal = state.principal(named: input.principal) else {
                 throw KMSError.notFound("Principal \(sanitizedForMessage(input.principal)) does not exist.")
             }
-            principal.enabled = input.enabled
+            if let enabled = input.enabled { principal.enabled = enabled }
+            if let fingerprint { principal.clientCertificateFingerprint = fingerprint }
             let changes: [StoreChange] = [.putPrincipal(principal)]
             try KeyService.checkLockout(state, after: changes)
-            return (changes, ())
+            return (changes, principal.name)
+        }
+        if let fingerprint {
+            context.logger.notice(fingerprint == nil ? "client certificate binding cleared" : "client certificate bound",
+                                  metadata: ["principal": "\(name)"])
         }
         return EmptyOutput()
     }

@@ -61,6 +61,10 @@ public func buildApplication(
     let service = try KeyService(
         store: store, rootKey: key, partition: configuration.partition, audit: audit, metrics: metrics, clock: clock, logger: logger)
     let credentials = try await service.bootstrapAdministrator()
+    if configuration.tls?.clientCAPath == nil, case let bound = service.principalsWithClientCertificates, bound > 0 {
+        logger.warning("principals with a bound client certificate cannot sign in: the server does not verify client certificates (set a client CA)",
+                       metadata: ["principals": "\(bound)"])
+    }
     if let credentials, let dataDirectory {
         try dataDirectory.writeCredentials(credentials, region: configuration.partition.region)
     }
@@ -128,7 +132,9 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
 }
 
 /// Plain HTTP/1.1, or TLS (1.2 and up) with HTTP/1.1 and HTTP/2 chosen by ALPN,
-/// optionally requiring client certificates from a given CA (mTLS).
+/// optionally verifying client certificates against a given CA (mTLS): required
+/// on every connection, or optional (then only principals with a bound
+/// certificate need one). Without a client CA no certificate is requested.
 func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder {
     guard let tls else { return .http1() }
     do {
@@ -138,7 +144,10 @@ func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder 
         configuration.minimumTLSVersion = .tlsv12
         if let ca = tls.clientCAPath {
             configuration.trustRoots = .file(ca)
-            configuration.certificateVerification = .noHostnameVerification
+            configuration.certificateVerification = switch tls.clientAuthentication {
+            case .require: .noHostnameVerification
+            case .optional: .optionalVerification
+            }
         }
         return try .http2Upgrade(tlsConfiguration: configuration)
     } catch let error as ConfigurationError {

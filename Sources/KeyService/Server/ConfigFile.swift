@@ -17,7 +17,7 @@ public struct ConfigFile: Sendable {
     public static let known: [String: String] = [
         "listen": "string", "data_dir": "string", "region": "string", "account": "string",
         "log_level": "string", "log_format": "string", "rate_limit": "string",
-        "tls.cert": "string", "tls.key": "string", "tls.client_ca": "string",
+        "tls.cert": "string", "tls.key": "string", "tls.client_ca": "string", "tls.client_auth": "string",
         "audit.checkpoint_every": "integer", "audit.checkpoint_seconds": "integer",
         "webhook.url": "string", "webhook.secret_file": "string", "webhook.actions": "strings",
     ]

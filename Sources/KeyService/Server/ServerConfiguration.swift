@@ -9,14 +9,26 @@ public struct ServerConfiguration: Sendable {
 
     /// TLS served by the process (HTTP/1.1 and HTTP/2 by ALPN); nil for plain HTTP.
     public struct TLS: Sendable {
+        /// Whether a connection must present a client certificate when a client CA is set.
+        public enum ClientAuthentication: String, Sendable, CaseIterable {
+            /// Every connection presents a certificate the client CA issued (the default).
+            case require
+            /// A connection may present none; one it presents must verify against the
+            /// client CA. Principals with a bound certificate still need theirs.
+            case optional
+        }
         public var certificateChainPath: String
         public var privateKeyPath: String
-        /// If set, clients must present a certificate issued by one of these CAs (mTLS).
+        /// If set, client certificates are verified against these CAs (mTLS).
         public var clientCAPath: String?
-        public init(certificateChainPath: String, privateKeyPath: String, clientCAPath: String? = nil) {
+        /// With a client CA: whether every connection must present a certificate.
+        public var clientAuthentication: ClientAuthentication
+        public init(certificateChainPath: String, privateKeyPath: String, clientCAPath: String? = nil,
+                    clientAuthentication: ClientAuthentication = .require) {
             self.certificateChainPath = certificateChainPath
             self.privateKeyPath = privateKeyPath
             self.clientCAPath = clientCAPath
+            self.clientAuthentication = clientAuthentication
         }
     }
 

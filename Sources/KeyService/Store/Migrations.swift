@@ -110,6 +110,13 @@ enum Migrations {
         );
         CREATE INDEX import_parameters_by_key ON import_parameters(key_id);
         """,
+        // 4: a client certificate bound to a principal (mTLS as a second factor):
+        // the SHA-256 of the certificate's DER as 64 lowercase hex digits, or NULL.
+        """
+        ALTER TABLE principals ADD COLUMN client_certificate_sha256 TEXT
+            CHECK (client_certificate_sha256 IS NULL
+                   OR (length(client_certificate_sha256) = 64 AND client_certificate_sha256 NOT GLOB '*[^0-9a-f]*'));
+        """,
     ]
 
     static func migrate(_ db: SQLiteConnection) throws {

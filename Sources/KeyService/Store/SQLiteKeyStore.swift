@@ -75,14 +75,15 @@ public final class SQLiteKeyStore: KeyStore {
                     name: aliasRows.text(0), targetKeyId: aliasRows.text(1),
                     createdAt: Timestamp(microseconds: aliasRows.int64(2)), updatedAt: Timestamp(microseconds: aliasRows.int64(3))))
             }
-            let principalRows = try db.prepare("SELECT id, name, kind, enabled, created_at FROM principals ORDER BY name")
+            let principalRows = try db.prepare(
+                "SELECT id, name, kind, enabled, created_at, client_certificate_sha256 FROM principals ORDER BY name")
             while try principalRows.step() {
                 guard let kind = PrincipalRecord.Kind(rawValue: principalRows.text(2)) else {
                     throw SQLiteError(code: 11, message: "unreadable principal row")
                 }
                 snapshot.principals.append(PrincipalRecord(
                     id: principalRows.text(0), name: principalRows.text(1), kind: kind, enabled: principalRows.int(3) != 0,
-                    createdAt: Timestamp(microseconds: principalRows.int64(4))))
+                    createdAt: Timestamp(microseconds: principalRows.int64(4)), clientCertificateFingerprint: principalRows.optionalText(5)))
             }
             let accessKeyRows = try db.prepare("SELECT id, principal_id, wrapped_secret, status, created_at FROM access_keys ORDER BY id")
             while try accessKeyRows.step() {
@@ -208,10 +209,12 @@ public final class SQLiteKeyStore: KeyStore {
             try db.prepare("DELETE FROM aliases WHERE name = ?").run([.text(name)])
         case .putPrincipal(let principal):
             try db.prepare("""
-                INSERT INTO principals (id, name, kind, enabled, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, enabled = excluded.enabled
+                INSERT INTO principals (id, name, kind, enabled, created_at, client_certificate_sha256) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, enabled = excluded.enabled,
+                    client_certificate_sha256 = excluded.client_certificate_sha256
                 """).run([.text(principal.id), .text(principal.name), .text(principal.kind.rawValue),
-                          .int(principal.enabled ? 1 : 0), .int(principal.createdAt.microseconds)])
+                          .int(principal.enabled ? 1 : 0), .int(principal.createdAt.microseconds),
+                          principal.clientCertificateFingerprint.map { .text($0) } ?? .null])
         case .putAccessKey(let accessKey):
             try db.prepare("""
                 INSERT INTO access_keys (id, principal_id, wrapped_secret, status, created_at) VALUES (?, ?, ?, ?, ?)
