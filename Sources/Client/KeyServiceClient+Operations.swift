@@ -173,10 +173,12 @@ extension KeyServiceClient {
         return DecryptResult(plaintext: try Self.decodeSecret(result.plaintext), keyId: result.keyId)
     }
 
-    public func reEncrypt(ciphertextBlob: [UInt8], sourceContext: [String: String] = [:], destinationKeyId: String,
-                          destinationContext: [String: String] = [:]) async throws -> EncryptResult {
+    /// `sourceKeyId`, if given, must name the key that sealed the blob (the service refuses otherwise).
+    public func reEncrypt(ciphertextBlob: [UInt8], sourceContext: [String: String] = [:], sourceKeyId: String? = nil,
+                          destinationKeyId: String, destinationContext: [String: String] = [:]) async throws -> EncryptResult {
         var body: [String: Any] = ["ciphertextBlob": Base64.encode(ciphertextBlob), "destinationKeyId": destinationKeyId]
         if !sourceContext.isEmpty { body["sourceEncryptionContext"] = sourceContext }
+        if let sourceKeyId { body["sourceKeyId"] = sourceKeyId }
         if !destinationContext.isEmpty { body["destinationEncryptionContext"] = destinationContext }
         let result = try await send(.POST, "/v1/reencrypt", body: body, as: Ciphertext.self)
         return EncryptResult(ciphertextBlob: try Self.decodeBlob(result.ciphertextBlob), keyId: result.keyId)

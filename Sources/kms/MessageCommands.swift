@@ -60,8 +60,10 @@ struct RewrapCommand: AsyncParsableCommand {
         commandName: "rewrap",
         abstract: "Re-wrap encrypted files' data keys under other keys, copying the encrypted body unchanged.",
         discussion: """
-            Decrypts one wrapped data key (to verify the header and recompute its tag), wraps it under every \
-            --to-key, and rewrites the header; the frames are copied as they are. Signed files get a new \
+            Decrypts one wrapped data key (the header's tag is keyed by the data key: it is needed to verify the \
+            header and to recompute the tag), re-encrypts that wrapped key to every --to-key on the service \
+            (ReEncrypt: the data key is not sent back), and rewrites the header; the frames are copied as they \
+            are. Needs Decrypt and ReEncryptFrom on the old key and ReEncryptTo on the new ones. Signed files get a new \
             signature (the old one is verified while the body is copied). Files are replaced in place unless \
             --output is given.
             """)

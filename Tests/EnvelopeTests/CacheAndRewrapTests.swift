@@ -54,12 +54,21 @@ import Testing
         try Data(pattern(50_000)).write(to: URL(fileURLWithPath: plain))
         let before = try await client.encryptFile(at: plain, to: plain + ".kms", suite: suite, context: ["project": "web"])
 
+        let callsBefore = service.calls.count
         let input = open(plain + ".kms", O_RDONLY), output = open(plain + ".new", O_WRONLY | O_CREAT, 0o600)
         let after = try await client.rewrap(input: input, output: output, to: KMSKeyring(provider: service, keyIds: ["new", "dr"]))
         close(input); close(output)
         #expect(after.encryptedDataKeys.map(\.kmsKeyArn) == [FakeKeyService.arn("new"), FakeKeyService.arn("dr")])
         #expect(after.messageId == before.messageId)
         #expect(after.context["project"] == "web")
+        if !suite.isSigned { #expect(after.context == before.context, "an unsigned message keeps its context") }
+        // One Decrypt (for the header tag), then ReEncrypt of that EDK per new key, bound to the new context; no Encrypt.
+        let rewrapCalls = Array(service.calls.dropFirst(callsBefore))
+        #expect(rewrapCalls == [
+            .init(operation: "Decrypt", keyId: FakeKeyService.arn("old"), context: before.context.dictionary),
+            .init(operation: "ReEncrypt", keyId: "new", context: after.context.dictionary),
+            .init(operation: "ReEncrypt", keyId: "dr", context: after.context.dictionary),
+        ])
 
         let old = Array(try Data(contentsOf: URL(fileURLWithPath: plain + ".kms")))
         let new = Array(try Data(contentsOf: URL(fileURLWithPath: plain + ".new")))
@@ -75,6 +84,30 @@ import Testing
         let reader = EnvelopeClient(provider: service, allowedKeyArns: [FakeKeyService.arn("dr")])
         try await reader.decryptFile(at: plain + ".new", to: plain + ".out")
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: plain + ".out"))) == pattern(50_000))
+    }
+
+    @Test(arguments: AlgorithmSuite.writable)
+    func rewrapFromARawAESKeyEncryptsTheDataKeyForTheService(suite: AlgorithmSuite) async throws {
+        let service = FakeKeyService(keys: ["new"])
+        let client = EnvelopeClient(keyring: try vectorKeyring())
+        let message = try await collect(client.encrypt(chunks(pattern(3000)), suite: suite, context: ["a": "b"]))
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("m.kms").path
+        try Data(message).write(to: URL(fileURLWithPath: path))
+        let input = open(path, O_RDONLY), output = open(path + ".new", O_WRONLY | O_CREAT, 0o600)
+        let after = try await client.rewrap(input: input, output: output, to: KMSKeyring(provider: service, keyIds: ["new"]))
+        close(input); close(output)
+        #expect(service.calls == [.init(operation: "Encrypt", keyId: "new", context: after.context.dictionary)],
+                "no service EDK to re-encrypt: the data key is encrypted")
+        let reader = EnvelopeClient(provider: service, allowedKeyArns: [FakeKeyService.arn("new")])
+        let rewrapped = Array(try Data(contentsOf: URL(fileURLWithPath: path + ".new")))
+        #expect(try await collect(reader.decrypt(chunks(rewrapped))) == pattern(3000))
+        let code = await envelopeErrorCode { _ = try await collect(client.decrypt(chunks(rewrapped))) }
+        guard case .noDecryptableDataKey = code else {
+            Issue.record("the raw AES EDK should be gone, got \(String(describing: code))")
+            return
+        }
     }
 
     @Test func rewrapRefusesATamperedSignedBody() async throws {

@@ -63,6 +63,19 @@ final class FakeKeyService: DataKeyProvider, @unchecked Sendable {
 
     func decrypt(ciphertextBlob: [UInt8], context: [String: String], keyId: String?) async throws -> DecryptResult {
         record("Decrypt", keyId ?? "", context)
+        return try open(ciphertextBlob, context: context, keyId: keyId)
+    }
+
+    /// Records the destination key and context (the source context is checked by opening).
+    func reEncrypt(ciphertextBlob: [UInt8], sourceContext: [String: String], sourceKeyId: String?,
+                   destinationKeyId: String, destinationContext: [String: String]) async throws -> EncryptResult {
+        record("ReEncrypt", destinationKeyId, destinationContext)
+        let opened = try open(ciphertextBlob, context: sourceContext, keyId: sourceKeyId)
+        let arn = try resolve(destinationKeyId)
+        return EncryptResult(ciphertextBlob: try seal(opened.plaintext, arn: arn, context: destinationContext), keyId: arn)
+    }
+
+    private func open(_ ciphertextBlob: [UInt8], context: [String: String], keyId: String?) throws -> DecryptResult {
         let invalid = ClientError.service(status: 400, code: "InvalidCiphertextException", message: "bad blob", requestId: nil)
         guard let count = ciphertextBlob.first, ciphertextBlob.count > 1 + Int(count) + 28 else { throw invalid }
         let arn = String(decoding: ciphertextBlob[1...Int(count)], as: UTF8.self)

@@ -91,4 +91,57 @@ import Testing
             #expect(try Data(contentsOf: URL(fileURLWithPath: plain + ".out")) == Data(contentsOf: URL(fileURLWithPath: plain)))
         }
     }
+
+    /// Rewrap re-encrypts the wrapped data key on the service: a principal with
+    /// Decrypt and ReEncryptFrom on the old key and ReEncryptTo on the new one, and
+    /// no Encrypt anywhere, can move files; the old key's EDK is gone afterwards.
+    @Test func rewrapNeedsReEncryptNotEncrypt() async throws {
+        try await withServer { admin in
+            let old = try await admin.createKey(description: "old").arn
+            let new = try await admin.createKey(description: "new").arn
+            _ = try await admin.createRole(name: "rewrap-from", actions: ["kms:Decrypt", "kms:ReEncryptFrom"])
+            _ = try await admin.createRole(name: "rewrap-to", actions: ["kms:ReEncryptTo"])
+            let (_, accessKey) = try await admin.createPrincipal(name: "mover")
+            _ = try await admin.createBinding(principal: "mover", role: "rewrap-from", scope: .key(old))
+            _ = try await admin.createBinding(principal: "mover", role: "rewrap-to", scope: .key(new))
+            let mover = try KeyServiceClient(
+                endpoint: admin.endpoint,
+                credentials: Credentials(accessKeyId: accessKey.accessKeyId, secretAccessKey: accessKey.secretAccessKey), maxAttempts: 1)
+            await #expect(throws: (any Error).self, "the mover may not Encrypt") {
+                _ = try await mover.encrypt(keyId: new, plaintext: SecureBytes(copying: [1, 2, 3]))
+            }
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let plain = directory.appendingPathComponent("a").path
+            let plaintext = Data((0..<200_000).map { UInt8($0 % 11) })
+            try plaintext.write(to: URL(fileURLWithPath: plain))
+            let writer = EnvelopeClient(provider: admin, keyIds: [old], options: EnvelopeOptions(frameLength: 4096))
+            for suite in AlgorithmSuite.writable {
+                let sealed = plain + ".\(suite.id).kms", moved = plain + ".\(suite.id).new"
+                let before = try await writer.encryptFile(at: plain, to: sealed, suite: suite, context: ["project": "web"])
+                let input = open(sealed, O_RDONLY), output = open(moved, O_WRONLY | O_CREAT, 0o600)
+                let after = try await EnvelopeClient(provider: mover, allowedKeyArns: [old])
+                    .rewrap(input: input, output: output, to: KMSKeyring(provider: mover, keyIds: [new]))
+                close(input)
+                close(output)
+                #expect(after.encryptedDataKeys.map(\.kmsKeyArn) == [new], "only the new key's EDK")
+                #expect(after.messageId == before.messageId)
+                #expect(after.context["project"] == "web")
+                if suite.isSigned {
+                    #expect(after.context[MessageContext.publicKeyName] != before.context[MessageContext.publicKeyName])
+                } else {
+                    #expect(after.context == before.context)
+                }
+                let out = plain + ".\(suite.id).out"
+                try await EnvelopeClient(provider: admin, allowedKeyArns: [new]).decryptFile(at: moved, to: out)
+                #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == plaintext)
+                try? FileManager.default.removeItem(atPath: out)
+                await #expect(throws: (any Error).self, "the old key no longer opens the rewrapped file") {
+                    try await EnvelopeClient(provider: admin, allowedKeyArns: [old]).decryptFile(at: moved, to: out)
+                }
+            }
+        }
+    }
 }

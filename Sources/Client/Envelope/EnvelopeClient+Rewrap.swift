@@ -4,13 +4,17 @@ import KeyCrypto
 /// Rewrapping: the same message under other wrapping keys, without decrypting
 /// the body.
 ///
-/// The header tag is keyed by the content key, so one EDK is decrypted (through
-/// this client's keyring) to verify the header and then to recompute its tag; the
-/// data key is wrapped for the new keys (Encrypt on the service) and the body is
-/// copied byte for byte. A signed message's signing key is gone, so it gets a new
-/// one: its public key replaces the old in the context (and so in the new EDKs),
-/// the old signature is verified while the body streams through, and a new
-/// signature over the new header and the same body is appended.
+/// The new EDKs are made by the new keyring from the EDK that opened: for the key
+/// service, ReEncrypt of that EDK to each new key, so the data key is never sent
+/// back to the service (a raw AES keyring wraps locally). Decrypt is still needed:
+/// the header changes with its EDKs, and its tag is keyed by a key derived from the
+/// data key, so one EDK is decrypted (through this client's keyring, not its cache:
+/// ReEncrypt needs the EDK itself) to verify the old header and to compute the new
+/// tag. The body is copied byte for byte. A signed message's signing key is gone,
+/// so it gets a new one: its public key replaces the old in the context (so the new
+/// EDKs are bound to the new context), the old signature is verified while the body
+/// streams through, and a new signature over the new header and the same body is
+/// appended.
 extension EnvelopeClient {
     public func rewrap(input: Int32, output: Int32, to newKeyring: any EnvelopeKeyring,
                        progress: (@Sendable (UInt64) -> Void)? = nil) async throws -> MessageHeader {
@@ -19,8 +23,8 @@ extension EnvelopeClient {
         guard header.suite.messageVersion == 2 else {
             throw EnvelopeError(.invalidField(field: "message format version", reason: "is 1; rewrap writes version 2 only (decrypt and encrypt instead)"))
         }
-        let dataKey = try await dataKey(for: header)
-        let keys = try MessageKeys.verified(header: header, dataKey: dataKey)
+        let opened = try await keyring.openDataKey(header.encryptedDataKeys, suite: header.suite, context: header.context)
+        let keys = try MessageKeys.verified(header: header, dataKey: opened.dataKey)
 
         var context = header.context
         let signingKey = header.suite.isSigned ? try P384SigningKey() : nil
@@ -28,7 +32,7 @@ extension EnvelopeClient {
             context = context.removing(MessageContext.publicKeyName)
                 .adding(MessageContext.publicKeyName, Base64.encode(try signingKey.compressedPublicKey()))
         }
-        let newKeys = try await newKeyring.wrap(dataKey: dataKey, context: context)
+        let newKeys = try await newKeyring.rewrap(opened, from: header.context, to: context)
         let body = try MessageHeader.serializeVersion2Body(
             suite: header.suite, messageId: header.messageId, context: context, encryptedDataKeys: newKeys,
             frameLength: header.frameLength, commitment: header.commitment)

@@ -10,6 +10,9 @@ import KeyCrypto
 /// Decrypt: tries each `aws-kms` EDK in order (only those whose ARN is allowed,
 /// when a list is given), calling Decrypt with the EDK's ARN as `KeyId`; the
 /// answer counts only if it names that ARN and holds 32 bytes.
+/// Rewrap: ReEncrypt of the EDK that opened (with its ARN as `SourceKeyId`) to
+/// each configured key, so the data key is not sent back; only a data key that
+/// came from elsewhere (a raw AES EDK) is wrapped with Encrypt.
 public struct KMSKeyring: EnvelopeKeyring {
     public let provider: any DataKeyProvider
     /// Keys to wrap new data keys with (ids, ARNs or aliases); the first generates.
@@ -38,8 +41,23 @@ public struct KMSKeyring: EnvelopeKeyring {
         return (dataKey, [first] + others)
     }
 
-    public func wrap(dataKey: SecureBytes, context: MessageContext) async throws -> [EncryptedDataKey] {
-        try await wrap(dataKey: dataKey, context: context, keyIds: keyIds)
+    public func rewrap(_ opened: OpenedDataKey, from oldContext: MessageContext, to newContext: MessageContext) async throws
+        -> [EncryptedDataKey] {
+        guard !keyIds.isEmpty else {
+            throw EnvelopeError(.noDecryptableDataKey("no key to rewrap to: give at least one key"))
+        }
+        let source = opened.encryptedDataKey
+        guard source.providerId == EncryptedDataKey.kmsProviderId, let sourceArn = source.kmsKeyArn, Self.isKeyArn(sourceArn) else {
+            return try await wrap(dataKey: opened.dataKey, context: newContext, keyIds: keyIds)
+        }
+        var keys: [EncryptedDataKey] = []
+        for keyId in keyIds {
+            let sealed = try await provider.reEncrypt(
+                ciphertextBlob: source.ciphertext, sourceContext: oldContext.dictionary, sourceKeyId: sourceArn,
+                destinationKeyId: keyId, destinationContext: newContext.dictionary)
+            keys.append(try Self.encryptedDataKey(arn: sealed.keyId, blob: sealed.ciphertextBlob))
+        }
+        return keys
     }
 
     private func wrap(dataKey: SecureBytes, context: MessageContext, keyIds: [String]) async throws -> [EncryptedDataKey] {
@@ -51,7 +69,7 @@ public struct KMSKeyring: EnvelopeKeyring {
         return keys
     }
 
-    public func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes {
+    public func openDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> OpenedDataKey {
         var failures: [any Error] = []
         var tried = 0
         for key in keys where key.providerId == EncryptedDataKey.kmsProviderId {
@@ -64,7 +82,7 @@ public struct KMSKeyring: EnvelopeKeyring {
                     failures.append(ClientError.invalidResponse("Decrypt answered for another key or with a wrong-sized key"))
                     continue
                 }
-                return result.plaintext
+                return OpenedDataKey(dataKey: result.plaintext, encryptedDataKey: key)
             } catch {
                 failures.append(error)
             }

@@ -1,6 +1,6 @@
 import KeyCrypto
 
-/// The three key-service calls that envelope encryption needs. `KeyServiceClient`
+/// The four key-service calls that envelope encryption needs. `KeyServiceClient`
 /// implements it against the service; tests use an in-process fake.
 public protocol DataKeyProvider: Sendable {
     /// A fresh data key of `numberOfBytes`, in the clear and sealed under `keyId`
@@ -10,6 +10,12 @@ public protocol DataKeyProvider: Sendable {
     func encrypt(keyId: String, plaintext: SecureBytes, context: [String: String]) async throws -> EncryptResult
     /// Opens a blob sealed with `context`; `keyId`, if given, must name the sealing key.
     func decrypt(ciphertextBlob: [UInt8], context: [String: String], keyId: String?) async throws -> DecryptResult
+    /// Opens a blob sealed with `sourceContext` (`sourceKeyId`, if given, must name
+    /// the sealing key) and seals its plaintext under `destinationKeyId` with
+    /// `destinationContext`, inside the service: the plaintext is never sent. The
+    /// result's `keyId` is the destination key's ARN.
+    func reEncrypt(ciphertextBlob: [UInt8], sourceContext: [String: String], sourceKeyId: String?,
+                   destinationKeyId: String, destinationContext: [String: String]) async throws -> EncryptResult
 }
 
 extension KeyServiceClient: DataKeyProvider {
@@ -19,18 +25,40 @@ extension KeyServiceClient: DataKeyProvider {
     }
 }
 
+/// A message's data key and the EDK it was unwrapped from.
+public struct OpenedDataKey: Sendable {
+    public let dataKey: SecureBytes
+    public let encryptedDataKey: EncryptedDataKey
+
+    public init(dataKey: SecureBytes, encryptedDataKey: EncryptedDataKey) {
+        self.dataKey = dataKey
+        self.encryptedDataKey = encryptedDataKey
+    }
+}
+
 /// Makes and recovers the data key of a message: wraps a new data key for every
 /// configured key (one EDK each) and unwraps one of a message's EDKs.
 public protocol EnvelopeKeyring: Sendable {
     /// A new data key for `suite` and its EDKs, with `context` (the message's full
     /// context) bound into every wrapping.
     func generateDataKey(suite: AlgorithmSuite, context: MessageContext) async throws -> (SecureBytes, [EncryptedDataKey])
-    /// Wraps an existing data key for every configured key (used by rewrap).
-    func wrap(dataKey: SecureBytes, context: MessageContext) async throws -> [EncryptedDataKey]
-    /// The data key of a message, from the first EDK this keyring can open.
-    func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes
+    /// New EDKs of an opened data key, one for every configured key, bound to
+    /// `newContext` (used by rewrap). `oldContext` is the context `opened` was
+    /// sealed with: a keyring backed by a service re-encrypts that EDK there
+    /// instead of sending the data key back.
+    func rewrap(_ opened: OpenedDataKey, from oldContext: MessageContext, to newContext: MessageContext) async throws
+        -> [EncryptedDataKey]
+    /// The data key of a message and the EDK it came from: the first this keyring can open.
+    func openDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> OpenedDataKey
     /// Names the configured keys, so a cache never mixes keyrings.
     var cachePartition: String { get }
+}
+
+extension EnvelopeKeyring {
+    /// The data key of a message, from the first EDK this keyring can open.
+    public func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes {
+        try await openDataKey(keys, suite: suite, context: context).dataKey
+    }
 }
 
 extension RawAESKeyring: EnvelopeKeyring {
@@ -39,15 +67,19 @@ extension RawAESKeyring: EnvelopeKeyring {
         return (dataKey, [try wrap(dataKey, context: context)])
     }
 
-    public func wrap(dataKey: SecureBytes, context: MessageContext) async throws -> [EncryptedDataKey] {
-        [try wrap(dataKey, context: context)]
+    /// No service: the data key is wrapped locally under the new context.
+    public func rewrap(_ opened: OpenedDataKey, from oldContext: MessageContext, to newContext: MessageContext) async throws
+        -> [EncryptedDataKey] {
+        [try wrap(opened.dataKey, context: newContext)]
     }
 
-    public func decryptDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> SecureBytes {
-        guard let dataKey = try unwrap(keys, suite: suite, context: context) else {
-            throw EnvelopeError(.noDecryptableDataKey("no encrypted data key for raw AES key \(namespace)/\(name) opens"))
+    public func openDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> OpenedDataKey {
+        for key in keys {
+            if let dataKey = try unwrap([key], suite: suite, context: context) {
+                return OpenedDataKey(dataKey: dataKey, encryptedDataKey: key)
+            }
         }
-        return dataKey
+        throw EnvelopeError(.noDecryptableDataKey("no encrypted data key for raw AES key \(namespace)/\(name) opens"))
     }
 
     public var cachePartition: String { "raw-aes:\(namespace):\(name)" }
