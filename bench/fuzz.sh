@@ -105,8 +105,11 @@ for target in "${targets[@]}"; do
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
   corpus=$(sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
   artifacts=$(ls "$out/$target" | grep -E '^(crash|timeout|oom|leak)-' || true)
-  if [ -n "$artifacts" ] || ! grep -q '^Done [0-9]* runs' "$log"; then
+  if [ -n "$artifacts" ]; then
     result="CRASHED: $(grep -m1 -E 'ERROR: libFuzzer|fuzz harness:|Fatal error|ERROR: AddressSanitizer' "$log" || echo 'see log') ${artifacts//$'\n'/ }"
+    failed=$((failed + 1))
+  elif ! grep -q '^Done [0-9]* runs' "$log"; then
+    result="FAILED: did not run to the end, see $log"
     failed=$((failed + 1))
   else
     result="no crash"
