@@ -106,4 +106,29 @@ import Testing
             #expect(throws: (any Error).self) { _ = try Self.read(bytes) }
         }
     }
+
+    /// Every committed fuzz input (seeds and past crashers of `fuzz-envelope`) runs
+    /// through the fuzzer's checks: no crash, and the readers agree.
+    @Test func fuzzCorpusRunsWithoutFindings() throws {
+        let inputs = try FuzzCorpus.inputs("envelope")
+        #expect(inputs.count >= 25)
+        for (name, bytes) in inputs {
+            #expect(EnvelopeFuzzHarness.run(bytes) == nil, "\(name)")
+        }
+        // The seeds are real messages: the harness reaches the end of a decryption.
+        let seed = try #require(inputs.first { $0.name.hasSuffix("/esdk-python-0578-129-f128") })
+        #expect(try Self.read(seed.bytes) == (0..<129).map { UInt8($0) })
+        // Re-authenticated under the harness's data key, a seed of every suite decrypts
+        // whole (two full frames, the final frame and, signed, the footer): mutants of
+        // it are parsed past every tag.
+        for suite in ["0178", "0378", "0478", "0578"] {
+            let bytes = try #require(inputs.first { $0.name.hasSuffix("/esdk-python-\(suite)-400-f128") }).bytes
+            let (header, consumed) = try #require(try HeaderParser.parse(bytes, atEnd: true))
+            let authentic = try #require(try EnvelopeFuzzHarness.makeAuthentic(header, rest: Array(bytes[consumed...])))
+            #expect(authentic.plaintext.count == 400, "\(suite)")
+            let decrypted = EnvelopeFuzzHarness.decrypt(
+                authentic.rest, header: authentic.header, dataKey: EnvelopeFuzzHarness.dataKey, piece: 7, reading: true)
+            #expect(decrypted == .plaintext(authentic.plaintext), "\(suite)")
+        }
+    }
 }

@@ -120,6 +120,26 @@ import Testing
         #expect(try await h.decrypt(blob, context: ["c": "d"]).count == 4)
     }
 
+    // MARK: Fuzz inputs
+
+    /// Every committed fuzz input (seeds and past crashers of `fuzz-ciphertext-blob`)
+    /// runs through the fuzzer's checks: no crash, no server fault, no wrong answer.
+    @Test func fuzzCorpusRunsWithoutFindings() async throws {
+        let harness = try await CiphertextBlobFuzzHarness.make()
+        let inputs = try FuzzCorpus.inputs("ciphertext-blob")
+        #expect(inputs.count >= 7)
+        for (name, bytes) in inputs {
+            let problem = await harness.run(bytes)
+            #expect(problem == nil, "\(name)")
+        }
+        // The recorded seed decrypts in the harness's service: its checks reach AES-GCM and past it.
+        let seed = try #require(inputs.first { $0.name.hasSuffix("/recorded-format-v1") })
+        let output = try await harness.service.perform(
+            Decrypt.self, .init(ciphertextBlob: Blob(seed.bytes), encryptionContext: CiphertextBlobFuzzHarness.recordedContext),
+            context: CiphertextBlobFuzzHarness.callContext(harness.administratorId))
+        #expect(output.plaintext.bytes.exportBytes() == CiphertextBlobFuzzHarness.recordedPlaintext)
+    }
+
     // MARK: Recorded blob (STYLE rule 14)
 
     struct RecordedBlob: Decodable {

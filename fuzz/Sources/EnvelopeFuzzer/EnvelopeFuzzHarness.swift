@@ -1,0 +1,1 @@
+../../../Tests/EnvelopeTests/EnvelopeFuzzHarness.swift

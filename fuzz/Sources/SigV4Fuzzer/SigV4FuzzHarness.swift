@@ -1,0 +1,1 @@
+../../../Tests/KeyServiceTests/SigV4FuzzHarness.swift
