@@ -146,6 +146,20 @@ def make_fixtures(client):
                                                       "plaintext": base64.b64encode(b"fuzz").decode()}, expect=200)
         ciphertexts.append(body["ciphertextBlob"])
 
+    message = base64.b64encode(b"fuzz message").decode()
+    _, body = client.call("POST", "/v1/sign", {"keyId": use_keys["ecc-sign"]["keyId"], "message": message,
+                                               "signingAlgorithm": "ECDSA_SHA_256"}, expect=200)
+    signature = body["signature"]
+    _, body = client.call("POST", "/v1/mac", {"keyId": use_keys["hmac"]["keyId"], "message": message,
+                                              "macAlgorithm": "HMAC_SHA_256"}, expect=200)
+    mac = body["mac"]
+    import_tokens, public_keys = [], []
+    for key in (use_keys["external"], lifecycle_keys["external"]):
+        _, body = client.call("POST", f"/v1/keys/{key['keyId']}/import-parameters",
+                              {"wrappingAlgorithm": "RSAES_OAEP_SHA_256", "wrappingKeySpec": "RSA_2048"}, expect=200)
+        import_tokens.append(body["importToken"])
+        public_keys.append(body["publicKey"])
+
     def refs(keys):
         return [k["keyId"] for k in keys.values()] + [k["arn"] for k in keys.values()]
 
@@ -162,6 +176,16 @@ def make_fixtures(client):
         "grants": [g["grantId"] for g in grants],
         "grantTokens": [g["grantToken"] for g in grants],
         "ciphertexts": ciphertexts,
+        "messages": [message],
+        "signatures": [signature],
+        "macs": [mac],
+        "importTokens": import_tokens,
+        # Any base64 the server will take as encrypted key material: the wrapping public keys themselves.
+        "blobs": public_keys,
+        # Times for the audit query: valid ones, and the edges of what a timestamp holds (1e300 and nan used
+        # to crash the server).
+        "times": ["2026-11-29T05:00:00Z", "2026-11-29T05:00:00.123456+01:00", "1795900000", "1795900000.5", "0",
+                  "-9.2e12", "9.3e12", "1e300", "-1e300", "nan", "inf", "99999999999999999999"],
     }
 
     # The administrator this run signs with: its access key and its bindings are protected.
@@ -191,6 +215,8 @@ BINDINGS = {
     "query.principal": ("principals", 0.3),
     "query.granteePrincipal": ("principalArns", 0.3),
     "query.retiringPrincipal": ("principalArns", 0.3),
+    "query.from": ("times", 0.3),
+    "query.to": ("times", 0.3),
     "body.keyId": ("useAnyKeys", 0.5),
     "body.targetKeyId": ("useKeys", 0.5),
     "body.sourceKeyId": ("useAnyKeys", 0.3),
@@ -202,6 +228,11 @@ BINDINGS = {
     "body.role": ("roles", 0.3),
     "body.grantId": ("grants", 0.3),
     "body.grantToken": ("grantTokens", 0.3),
+    "body.message": ("messages", 0.3),
+    "body.signature": ("signatures", 0.3),
+    "body.mac": ("macs", 0.3),
+    "body.importToken": ("importTokens", 0.5),
+    "body.encryptedKeyMaterial": ("blobs", 0.3),
 }
 
 
@@ -286,6 +317,8 @@ def main():
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
+    parser.add_argument("--schema", help="a local OpenAPI JSON file instead of the server's /v1/openapi.json "
+                                         "(to try generator changes before rebuilding)")
     parser.add_argument("--extra-checks", default="", help="more checks, e.g. negative_data_rejection")
     parser.add_argument("--out", default=str(HERE / "out" / "schemathesis"))
     args = parser.parse_args()
@@ -310,9 +343,10 @@ def main():
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     })
-    command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "run",
-               args.endpoint.rstrip("/") + "/v1/openapi.json", "--phases", args.phases,
-               "--continue-on-failure", "--no-color"]
+    location = ([str(Path(args.schema).resolve()), "--url", args.endpoint.rstrip("/")] if args.schema
+                else [args.endpoint.rstrip("/") + "/v1/openapi.json"])
+    command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "run", *location,
+               "--phases", args.phases, "--continue-on-failure", "--no-color"]
     if args.max_time:
         command += ["--max-time", str(args.max_time)]
     print("+", " ".join(command), flush=True)
