@@ -43,6 +43,10 @@ args=(--endpoint "http://127.0.0.1:$port" --credentials "$work/data/admin.creden
 args+=("$@")
 status=0
 .venv/bin/python bench/schemathesis_run.py "${args[@]}" || status=$?
+if ! kill -0 "$server" 2>/dev/null; then
+  echo "FAILED: the server is not running any more:"; grep -m3 -i 'fatal error' "$work/server.log" || tail -5 "$work/server.log"
+  status=1
+fi
 faults=$(grep -c 'request failed' "$work/server.log" || true)
 echo "server faults logged (request failed): $faults"
 [ "$faults" -eq 0 ] || { grep 'request failed' "$work/server.log" | tail -20; status=1; }

@@ -320,6 +320,8 @@ def main():
     parser.add_argument("--schema", help="a local OpenAPI JSON file instead of the server's /v1/openapi.json "
                                          "(to try generator changes before rebuilding)")
     parser.add_argument("--extra-checks", default="", help="more checks, e.g. negative_data_rejection")
+    parser.add_argument("--st-arg", action="append", default=[],
+                        help="one more argument for `schemathesis run`, e.g. --st-arg=--include-path=/v1/audit/records")
     parser.add_argument("--out", default=str(HERE / "out" / "schemathesis"))
     args = parser.parse_args()
 
@@ -346,7 +348,7 @@ def main():
     location = ([str(Path(args.schema).resolve()), "--url", args.endpoint.rstrip("/")] if args.schema
                 else [args.endpoint.rstrip("/") + "/v1/openapi.json"])
     command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config), "run", *location,
-               "--phases", args.phases, "--continue-on-failure", "--no-color"]
+               "--phases", args.phases, "--continue-on-failure", "--no-color", *args.st_arg]
     if args.max_time:
         command += ["--max-time", str(args.max_time)]
     print("+", " ".join(command), flush=True)
@@ -384,7 +386,10 @@ def main():
         print(f"  error: {json.dumps(error)[:600]}")
 
     # The administrator must still work: the run did not lock itself out.
-    status, body = client.call("GET", "/v1/keys?limit=1")
+    try:
+        status, body = client.call("GET", "/v1/keys?limit=1")
+    except requests.RequestException as error:  # the server is gone: it crashed during the run
+        status = f"no answer ({type(error).__name__})"
     print(f"administrator after the run: GET /v1/keys -> {status}")
     problems = []
     if completed.returncode != 0:
@@ -396,7 +401,7 @@ def main():
     if requests_made < args.min_requests:
         problems.append(f"only {requests_made} requests (< {args.min_requests})")
     if status != 200:
-        problems.append("the administrator can no longer list keys")
+        problems.append("the administrator can no longer list keys (locked out, or the server is down)")
     success = sum(n for code, n in by_status.items() if code.startswith("2"))
     if success < requests_made * 0.05:
         problems.append(f"only {success} of {requests_made} responses were 2xx")
