@@ -155,6 +155,26 @@ struct DoorClient: Sendable {
         #expect(try audit.verify().ok)
     }
 
+    /// `from` and `to` given as epoch seconds no timestamp can hold (huge, infinite, NaN) are a
+    /// 400 ValidationError; they used to trap converting to Int64, which took the server down.
+    @Test func queryAuditLogRejectsEpochSecondsOutOfRange() async throws {
+        let (server, admin, _, _) = try await Self.setUp()
+        try await server.application.test(.router) { client in
+            let door = DoorClient(client: client)
+            for value in ["1e300", "-1e300", "99999999999999999999", "9.3e12", "-9.3e12", "nan", "inf", "-infinity"] {
+                for field in ["from", "to"] {
+                    let response = try await door.rest(.get, "/v1/audit/records?\(field)=\(value)", "", as: admin)
+                    #expect(response.status == .badRequest, "\(field)=\(value)")
+                    #expect(try RouterTests.errorCode(response) == "ValidationError", "\(field)=\(value)")
+                }
+            }
+            for query in ["from=-9.2e12&to=9.2e12", "from=1795900000.5", "from=2026-11-29T05:00:00Z&to=9999-12-31T23:59:59Z"] {
+                let response = try await door.rest(.get, "/v1/audit/records?" + query, "", as: admin)
+                #expect(response.status == .ok, "\(query)")
+            }
+        }
+    }
+
     @Test func failingAuditLogAnswers503WithoutKeyMaterialAndRecoversByItself() async throws {
         let (server, admin, _, keyId) = try await Self.setUp()
         let audit = server.audit

@@ -12,6 +12,11 @@ KEY_ID_EXAMPLE = "1234abcd-12ab-34cd-56ef-1234567890ab"
 KEY_ARN_EXAMPLE = f"arn:aws:kms:us-east-1:000000000000:key/{KEY_ID_EXAMPLE}"
 
 
+# Canonical, padded standard base64: what the server's decoder takes (no whitespace, no URL alphabet, the
+# unused bits of the last character zero) and what it writes.
+BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
+
+
 def date(description):
     return {
         "type": "string",
@@ -1523,6 +1528,24 @@ schemas["Health"] = {
     "required": ["status"],
     "properties": {"status": {"type": "string", "enum": ["ok"]}},
 }
+
+
+def pattern_base64(value):
+    """Adds BASE64_PATTERN to every base64 string schema under `value`."""
+    if isinstance(value, dict):
+        if value.get("contentEncoding") == "base64" and "pattern" not in value:
+            value["pattern"] = BASE64_PATTERN
+        for item in value.values():
+            pattern_base64(item)
+    elif isinstance(value, list):
+        for item in value:
+            pattern_base64(item)
+
+
+# The audit checkpoint's signature is kept as the text it was given (a request's anchor is compared, not decoded).
+for name, schema in schemas.items():
+    if name != "AuditCheckpoint":
+        pattern_base64(schema)
 
 # --------------------------------------------------------------------------- responses, headers, parameters
 

@@ -207,6 +207,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
     public var microseconds: Int64
     public init(microseconds: Int64) { self.microseconds = microseconds }
     public init(seconds: Int64) { self.microseconds = seconds * 1_000_000 }
+    /// Epoch seconds (from untrusted input): nil for NaN, an infinity, or a time whose
+    /// microseconds do not fit Int64 (about ±292,000 years), instead of a trapping conversion.
+    public init?(epochSeconds: Double) {
+        guard let microseconds = Int64(exactly: (epochSeconds * 1_000_000).rounded()) else { return nil }
+        self.microseconds = microseconds
+    }
 
     public static func now() -> Timestamp {
         Timestamp(microseconds: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()))

@@ -5085,7 +5085,8 @@ enum OpenAPIDocument {
           "CiphertextBlob": {
             "type": "string",
             "contentEncoding": "base64",
-            "description": "A ciphertext blob issued by this service, standard base64 (at most 6144 bytes decoded)."
+            "description": "A ciphertext blob issued by this service, standard base64 (at most 6144 bytes decoded).",
+            "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
           },
           "KeyMetadata": {
             "type": "object",
@@ -5788,7 +5789,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "minLength": 4,
                 "maxLength": 5464,
-                "description": "The data to encrypt: 1–4096 bytes as standard, padded base64 (4–5464 characters)."
+                "description": "The data to encrypt: 1–4096 bytes as standard, padded base64 (4–5464 characters).",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "encryptionContext": {
                 "$ref": "#/components/schemas/EncryptionContext"
@@ -5883,7 +5885,8 @@ enum OpenAPIDocument {
               "plaintext": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The decrypted data, standard base64."
+                "description": "The decrypted data, standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "encryptionAlgorithm": {
                 "$ref": "#/components/schemas/EncryptionAlgorithm"
@@ -6043,7 +6046,8 @@ enum OpenAPIDocument {
               "plaintext": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The data key in the clear, standard base64. Use it, then discard it; the service keeps no copy."
+                "description": "The data key in the clear, standard base64. Use it, then discard it; the service keeps no copy.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "keyId": {
                 "type": "string",
@@ -6095,7 +6099,8 @@ enum OpenAPIDocument {
               "plaintext": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "Random bytes, standard base64."
+                "description": "Random bytes, standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               }
             }
           },
@@ -6123,7 +6128,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "minLength": 4,
                 "maxLength": 5464,
-                "description": "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message made with the signing algorithm's hash function (32, 48 or 64 bytes)."
+                "description": "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message made with the signing algorithm's hash function (32, 48 or 64 bytes).",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "messageType": {
                 "type": "string",
@@ -6178,7 +6184,8 @@ enum OpenAPIDocument {
               "signature": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The signature: DER ECDSA-Sig-Value for ECDSA, the RSA signature block for RSA, 64 bytes for Ed25519; it verifies with `openssl dgst -verify` against the key's public key. Standard base64."
+                "description": "The signature: DER ECDSA-Sig-Value for ECDSA, the RSA signature block for RSA, 64 bytes for Ed25519; it verifies with `openssl dgst -verify` against the key's public key. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "signingAlgorithm": {
                 "type": "string",
@@ -6222,7 +6229,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "minLength": 4,
                 "maxLength": 5464,
-                "description": "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message made with the signing algorithm's hash function (32, 48 or 64 bytes)."
+                "description": "The message: 1–4096 bytes as standard, padded base64. With messageType DIGEST, the hash of the message made with the signing algorithm's hash function (32, 48 or 64 bytes).",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "messageType": {
                 "type": "string",
@@ -6238,7 +6246,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "description": "The signature to check (1–6144 bytes). Standard base64.",
                 "minLength": 4,
-                "maxLength": 8192
+                "maxLength": 8192,
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "signingAlgorithm": {
                 "type": "string",
@@ -6333,7 +6342,8 @@ enum OpenAPIDocument {
               "publicKey": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64."
+                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "customerMasterKeySpec": {
                 "type": "string",
@@ -6405,7 +6415,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "minLength": 4,
                 "maxLength": 5464,
-                "description": "The message: 1–4096 bytes as standard, padded base64."
+                "description": "The message: 1–4096 bytes as standard, padded base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "keyId": {
                 "type": "string",
@@ -6448,7 +6459,8 @@ enum OpenAPIDocument {
               "mac": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The HMAC (28, 32, 48 or 64 bytes). Standard base64."
+                "description": "The HMAC (28, 32, 48 or 64 bytes). Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "macAlgorithm": {
                 "type": "string",
@@ -6483,7 +6495,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "minLength": 4,
                 "maxLength": 5464,
-                "description": "The message: 1–4096 bytes as standard, padded base64."
+                "description": "The message: 1–4096 bytes as standard, padded base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "keyId": {
                 "type": "string",
@@ -6510,7 +6523,8 @@ enum OpenAPIDocument {
                 "contentEncoding": "base64",
                 "description": "The MAC to check (1–6144 bytes); compared in constant time. Standard base64.",
                 "minLength": 4,
-                "maxLength": 8192
+                "maxLength": 8192,
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "grantTokens": {
                 "$ref": "#/components/schemas/GrantTokens"
@@ -6614,7 +6628,8 @@ enum OpenAPIDocument {
               "publicKey": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64."
+                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "keyId": {
                 "type": "string",
@@ -6635,7 +6650,8 @@ enum OpenAPIDocument {
               "privateKeyPlaintext": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The private key in the clear as DER PKCS#8 PrivateKeyInfo. Use it, then discard it; the service keeps no copy. Standard base64."
+                "description": "The private key in the clear as DER PKCS#8 PrivateKeyInfo. Use it, then discard it; the service keeps no copy. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               }
             }
           },
@@ -6655,7 +6671,8 @@ enum OpenAPIDocument {
               "publicKey": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64."
+                "description": "The public key as DER SubjectPublicKeyInfo. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "keyId": {
                 "type": "string",
@@ -6723,12 +6740,14 @@ enum OpenAPIDocument {
               "importToken": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The one-time import token for ImportKeyMaterial, bound to this key. Standard base64."
+                "description": "The one-time import token for ImportKeyMaterial, bound to this key. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "publicKey": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The RSA wrapping public key as DER SubjectPublicKeyInfo. Standard base64."
+                "description": "The RSA wrapping public key as DER SubjectPublicKeyInfo. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "parametersValidTo": {
                 "type": "string",
@@ -6751,12 +6770,14 @@ enum OpenAPIDocument {
               "importToken": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The token from GetParametersForImport for this key (single use). Standard base64."
+                "description": "The token from GetParametersForImport for this key (single use). Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "encryptedKeyMaterial": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, 48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys. Standard base64."
+                "description": "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, 48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys. Standard base64.",
+                "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "expirationModel": {
                 "type": "string",

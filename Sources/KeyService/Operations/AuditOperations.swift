@@ -56,15 +56,20 @@ extension KeyService {
     }
 
     /// Parses RFC 3339 (`2026-11-29T05:00:00Z`, optional fraction) or epoch seconds into microseconds.
+    /// A time no timestamp can hold (`1e300`, `nan`, `inf`) is a ValidationError like any other bad value.
     static func parseTime(_ text: String, field: String) throws(KMSError) -> Int64 {
-        if let seconds = Double(text) { return Int64(seconds * 1_000_000) }
+        let invalid = KMSError.validation("\(field) must be an RFC 3339 time or epoch seconds.")
+        if let seconds = Double(text) {
+            guard let timestamp = Timestamp(epochSeconds: seconds) else { throw invalid }
+            return timestamp.microseconds
+        }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let plain = ISO8601DateFormatter()
-        guard let date = formatter.date(from: text) ?? plain.date(from: text) else {
-            throw KMSError.validation("\(field) must be an RFC 3339 time or epoch seconds.")
-        }
-        return Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        guard let date = formatter.date(from: text) ?? plain.date(from: text),
+              let timestamp = Timestamp(epochSeconds: date.timeIntervalSince1970)
+        else { throw invalid }
+        return timestamp.microseconds
     }
 }
 
