@@ -38,8 +38,10 @@ timeout 900 .venv/bin/python -m pytest Tests/Proof -q -s -p no:cacheprovider
 
 # Fuzzing, short form (bench/fuzz.sh has the long one): the envelope reader's
 # fuzzer, built with AddressSanitizer, runs 60 s from its seed corpus; a crash
-# fails the run. The blob and SigV4 fuzzers need KeyService, so an instrumented
-# release build of Hummingbird, NIO and BoringSSL as well (about 20 CPU-minutes);
-# CI leaves them to bench/fuzz.sh, and `swift test` above replays their corpora
-# and crashers. FUZZ_TARGETS="envelope ciphertext-blob sigv4" runs all three.
+# fails the run (measured from a fresh clone on a busy 2-core machine: 3.5 min
+# to build, 4.5 min in all). The blob and SigV4 fuzzers need KeyService, so an
+# instrumented release build of Hummingbird, NIO and BoringSSL as well (measured:
+# 16 min, 22 CPU-minutes); CI leaves them to bench/fuzz.sh, and `swift test`
+# above replays their corpora and crashers. FUZZ_TARGETS="envelope
+# ciphertext-blob sigv4" runs all three.
 FUZZ_OUT=.build/fuzz bench/fuzz.sh "${FUZZ_SECONDS:-60}" ${FUZZ_TARGETS:-envelope}
