@@ -96,7 +96,7 @@ def make_keys(client, pool):
 
 
 def make_fixtures(client):
-    """Resources for generated identifiers to hit; returns (dictionaries, admin name, protected ids).
+    """Resources for generated identifiers to hit; returns (dictionaries, admin name, protected ids, stable keys).
 
     Two pools of keys: the one path parameters draw from is for the lifecycle
     operations (disable, schedule deletion, key policy, import...), which may leave
@@ -199,7 +199,8 @@ def make_fixtures(client):
         sys.exit("the administrator principal was not found")
     _, body = client.call("GET", "/v1/bindings?principal=" + admin["name"], expect=200)
     protected_ids = [client.access_key_id] + [b["bindingId"] for b in body["bindings"]]
-    return dictionaries, admin["name"], protected_ids
+    stable_keys = refs(use_keys) + list(use_aliases)
+    return dictionaries, admin["name"], protected_ids, stable_keys
 
 
 # Generated values of these parameters come from the fixtures with the given probability.
@@ -326,7 +327,7 @@ def main():
     args = parser.parse_args()
 
     client = Client(args.endpoint, args.credentials)
-    dictionaries, admin_name, protected_ids = make_fixtures(client)
+    dictionaries, admin_name, protected_ids, stable_keys = make_fixtures(client)
 
     out = Path(args.out).resolve()
     if out.exists():
@@ -342,6 +343,7 @@ def main():
         "KMS_FUZZ_REGION": client.region,
         "KMS_FUZZ_PROTECTED_PRINCIPAL": admin_name,
         "KMS_FUZZ_PROTECTED_IDS": json.dumps(protected_ids),
+        "KMS_FUZZ_STABLE_KEYS": json.dumps(stable_keys),
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     })
