@@ -6,15 +6,18 @@ covers exactly the method, path, query, headers and body that go on the wire.
 
 Protection: generated requests that name the administrator the fuzzer signs with
 (its principal name or ARN in a `principal` member or path parameter, its access
-key id or one of its binding ids as a path parameter) are not sent, so
-the run cannot delete, disable or deny its own identity and go on getting nothing
-but 403s. Everything else, other principals and the service's own lockout
-protection included, stays in reach of the fuzzer.
+key id or one of its binding ids as a path parameter) are not sent, so the run
+cannot delete, disable or deny its own identity and go on getting nothing but
+403s. Nor are requests that would disable, schedule for deletion, re-policy or
+re-alias the keys the cryptographic operations draw from (see STABLE_KEYS).
+Everything else, other principals and the service's own lockout protection
+included, stays in reach of the fuzzer.
 
 Configuration (environment, set by bench/schemathesis_run.py):
   KMS_FUZZ_ACCESS_KEY_ID, KMS_FUZZ_SECRET_ACCESS_KEY, KMS_FUZZ_REGION
   KMS_FUZZ_PROTECTED_PRINCIPAL  the administrator's principal name
   KMS_FUZZ_PROTECTED_IDS        JSON list of its access key ids and binding ids
+  KMS_FUZZ_STABLE_KEYS          JSON list of key ids, ARNs and aliases whose state must not change
 """
 import json
 import os
@@ -109,7 +112,31 @@ def _protected(fields):
         for name, value in fields.items())
 
 
+# The keys (ids, ARNs, aliases) that cryptographic operations draw from: no generated request may disable
+# them, schedule their deletion, replace their policy, delete or import their material, or move or delete
+# their aliases, so that Encrypt, Sign, GenerateMac... keep reaching usable keys all run long. Every other
+# key, the lifecycle fixtures and all the keys the run creates, stays in reach of those operations.
+STABLE_KEYS = set(json.loads(os.environ.get("KMS_FUZZ_STABLE_KEYS", "[]")))
+KEY_CHANGES = {
+    ("POST", "/v1/keys/{keyId}/disable"), ("POST", "/v1/keys/{keyId}/schedule-deletion"),
+    ("PUT", "/v1/keys/{keyId}/policy"), ("DELETE", "/v1/keys/{keyId}/material"),
+    ("POST", "/v1/keys/{keyId}/import"),
+}
+ALIAS_CHANGES = {("PUT", "/v1/aliases/{aliasName}"), ("DELETE", "/v1/aliases/{aliasName}")}
+
+
+def _changes_stable_key(case):
+    operation = (case.method.upper(), case.operation.path)
+    parameters = case.path_parameters or {}
+    name = "keyId" if operation in KEY_CHANGES else "aliasName" if operation in ALIAS_CHANGES else None
+    value = parameters.get(name) if name else None
+    return isinstance(value, str) and (value in STABLE_KEYS or urllib.parse.unquote(value) in STABLE_KEYS)
+
+
 @schemathesis.hook
 def filter_case(context, case):
-    """Drops a case that would act on the protected administrator: its principal, access key or bindings."""
-    return not any(_protected(part) for part in (case.path_parameters, case.query, case.body))
+    """Drops a case that would act on the protected administrator (its principal, access key or bindings)
+    or change the state of a key that cryptographic operations rely on."""
+    if any(_protected(part) for part in (case.path_parameters, case.query, case.body)):
+        return False
+    return not _changes_stable_key(case)

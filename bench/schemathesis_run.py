@@ -96,7 +96,7 @@ def make_keys(client, pool):
 
 
 def make_fixtures(client):
-    """Resources for generated identifiers to hit; returns (dictionaries, admin name, protected ids).
+    """Resources for generated identifiers to hit; returns (dictionaries, admin name, protected ids, stable keys).
 
     Two pools of keys: the one path parameters draw from is for the lifecycle
     operations (disable, schedule deletion, key policy, import...), which may leave
@@ -108,10 +108,12 @@ def make_fixtures(client):
     use_keys = make_keys(client, "use")
     lifecycle_keys = make_keys(client, "lifecycle")
     symmetric = use_keys["symmetric"]["keyId"]
-    # "alias/my-key" is the document's example alias, so examples hit it too.
-    use_aliases = {"alias/my-key": symmetric, f"alias/fuzz-sign-{suffix}": use_keys["ecc-sign"]["keyId"],
+    use_aliases = {f"alias/fuzz-use-{suffix}": symmetric, f"alias/fuzz-sign-{suffix}": use_keys["ecc-sign"]["keyId"],
                    f"alias/fuzz-mac-{suffix}": use_keys["hmac"]["keyId"]}
     lifecycle_aliases = {f"alias/fuzz-{suffix}-{name}": key["keyId"] for name, key in lifecycle_keys.items()}
+    # "alias/my-key" is the document's example alias, so examples hit a real alias too: a lifecycle one, since
+    # the examples phase sends its cases whatever filter_case says (and the examples delete it).
+    lifecycle_aliases["alias/my-key"] = lifecycle_keys["symmetric"]["keyId"]
     for alias, target in {**use_aliases, **lifecycle_aliases}.items():
         status, body = client.call("POST", "/v1/aliases", {"aliasName": alias, "targetKeyId": target})
         if status == 409:  # a server used before (the interop tests' one): point the alias at this run's key
@@ -199,7 +201,8 @@ def make_fixtures(client):
         sys.exit("the administrator principal was not found")
     _, body = client.call("GET", "/v1/bindings?principal=" + admin["name"], expect=200)
     protected_ids = [client.access_key_id] + [b["bindingId"] for b in body["bindings"]]
-    return dictionaries, admin["name"], protected_ids
+    stable_keys = refs(use_keys) + list(use_aliases)
+    return dictionaries, admin["name"], protected_ids, stable_keys
 
 
 # Generated values of these parameters come from the fixtures with the given probability.
@@ -256,6 +259,9 @@ def write_config(path, dictionaries, args, report_dir):
     ]
     for check in CHECKS + ([c for c in args.extra_checks.split(",") if c]):
         lines += [f"[checks.{check}]", "enabled = true"]
+    # The examples phase ignores filter_case; with identifiers taken from earlier responses it disabled and
+    # scheduled for deletion the keys that must stay usable. It keeps to the document's examples.
+    lines += ["", "[phases.examples]", "extra-data-sources = { responses = false }"]
     lines += ["", "[reports.ndjson]", "enabled = true", f"path = {toml_string(str(report_dir / 'events.ndjson'))}", ""]
     lines += ["[dictionaries]"]
     for name, values in dictionaries.items():
@@ -274,6 +280,33 @@ def _error_code(response):
         return json.loads(base64.b64decode(content))["error"]["code"]
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def protection_leaks(report_path, stable_keys, admin_name, protected_ids):
+    """Sent requests that changed a stable key or acted on the administrator (should be none)."""
+    stable = set(stable_keys)
+    leaks = []
+    for line in report_path.read_text().splitlines():
+        for kind, payload in json.loads(line).items():
+            if kind != "ScenarioFinished":
+                continue
+            for interaction in ((payload.get("recorder") or {}).get("interactions") or {}).values():
+                method = interaction["request"]["method"].upper()
+                parts = [urllib.parse.unquote(p) for p in urllib.parse.urlsplit(interaction["request"]["uri"]).path.split("/")]
+                # ['', 'v1', collection, id, action...]
+                if len(parts) < 4 or method == "GET":
+                    continue
+                collection, target, rest = parts[2], parts[3], parts[4:]
+                key_change = (method, tuple(rest)) in {("POST", ("disable",)), ("POST", ("schedule-deletion",)),
+                                                       ("PUT", ("policy",)), ("DELETE", ("material",)),
+                                                       ("POST", ("import",))}
+                admin = target == admin_name or (target.startswith("arn:") and target.split("/")[-1] == admin_name)
+                if ((collection == "keys" and target in stable and key_change)
+                        or (collection == "aliases" and target in stable and method in ("PUT", "DELETE"))
+                        or (collection == "principals" and admin and method in ("PATCH", "DELETE"))
+                        or (collection == "bindings" and target in protected_ids and method == "DELETE")):
+                    leaks.append((payload.get("phase"), method, interaction["request"]["uri"]))
+    return leaks
 
 
 def summarize(report_path):
@@ -326,7 +359,7 @@ def main():
     args = parser.parse_args()
 
     client = Client(args.endpoint, args.credentials)
-    dictionaries, admin_name, protected_ids = make_fixtures(client)
+    dictionaries, admin_name, protected_ids, stable_keys = make_fixtures(client)
 
     out = Path(args.out).resolve()
     if out.exists():
@@ -342,6 +375,7 @@ def main():
         "KMS_FUZZ_REGION": client.region,
         "KMS_FUZZ_PROTECTED_PRINCIPAL": admin_name,
         "KMS_FUZZ_PROTECTED_IDS": json.dumps(protected_ids),
+        "KMS_FUZZ_STABLE_KEYS": json.dumps(stable_keys),
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     })
@@ -384,6 +418,11 @@ def main():
         print(f"      request: {json.dumps(request)[:800]}")
     for error in errors[:20]:
         print(f"  error: {json.dumps(error)[:600]}")
+
+    leaks = protection_leaks(report, stable_keys, admin_name, protected_ids)
+    print(f"requests that got past the protection (changing a stable key or acting on the administrator): {len(leaks)}")
+    for leak in leaks[:10]:
+        print(f"  {leak}")
 
     # The administrator must still work: the run did not lock itself out.
     try:

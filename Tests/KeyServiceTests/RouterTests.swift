@@ -156,6 +156,37 @@ import Testing
         }
     }
 
+    /// Valid JSON whose number does not fit the member's integer type is a ValidationError saying so,
+    /// not a MalformedRequest claiming the body is not JSON (JSONDecoder reports both alike).
+    @Test func numberThatDoesNotFitItsMemberIsValidationErrorNotMalformedJSON() async throws {
+        let (server, credentials) = try await Self.makeServer()
+        try await server.application.test(.router) { client in
+            let c = SignedClient(client: client, credentials: credentials)
+            let key = try Self.json(try await c.send(.post, "/v1/keys", body: "{}"))
+            let keyId = try #require((key["keyMetadata"] as? [String: Any])?["keyId"] as? String)
+            let cases: [(String, String)] = [
+                ("/v1/random", #"{"numberOfBytes": 1.5}"#),
+                ("/v1/random", #"{"numberOfBytes": 84194560855797102863712256}"#),
+                ("/v1/datakey", #"{"keyId": "\#(keyId)", "numberOfBytes": 3.25}"#),
+                // Through the path-merging decoder too.
+                ("/v1/keys/\(keyId)/schedule-deletion", #"{"pendingWindowInDays": 7.5}"#),
+            ]
+            for (path, body) in cases {
+                let response = try await c.send(.post, path, body: body)
+                #expect(response.status == .badRequest, "\(body)")
+                #expect(try Self.errorCode(response) == "ValidationError", "\(body)")
+                let message = try #require((try Self.json(response)["error"] as? [String: Any])?["message"] as? String)
+                #expect(!message.contains("not valid JSON"), "\(body): \(message)")
+            }
+            // A body that is not JSON stays MalformedRequest.
+            let truncated = try await c.send(.post, "/v1/random", body: #"{"numberOfBytes": 1"#)
+            #expect(try Self.errorCode(truncated) == "MalformedRequest")
+            // The key was not scheduled for deletion.
+            let described = try Self.json(try await c.send(.get, "/v1/keys/\(keyId)"))
+            #expect((described["keyMetadata"] as? [String: Any])?["keyState"] as? String == "Enabled")
+        }
+    }
+
     @Test func domainErrorsMapToTheirStatusCodes() async throws {
         let (server, credentials) = try await Self.makeServer()
         try await server.application.test(.router) { client in

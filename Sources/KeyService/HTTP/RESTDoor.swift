@@ -43,7 +43,7 @@ enum RESTDoor {
             do {
                 input = try WireCoding.restDecoder.decode(StrictInput<Op.Input>.self, from: data).value
             } catch {
-                throw KMSError.fromDecoding(error)
+                throw KMSError.fromDecoding(error, body: data)
             }
             let output = try await service.perform(Op.self, input, context: context)
             do {

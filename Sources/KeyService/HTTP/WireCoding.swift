@@ -88,7 +88,9 @@ struct LenientInput<T: OperationInput>: Decodable {
 
 extension KMSError {
     /// Turns a decoding failure into the caller's error, naming the field but never its value.
-    static func fromDecoding(_ error: any Error, fieldName: (String) -> String = { $0 }) -> KMSError {
+    /// `body`, when given, tells a body that is not JSON from one with a number the member's type cannot
+    /// hold (`1.5` or `1e30` for an integer), which JSONDecoder reports alike, with no coding path.
+    static func fromDecoding(_ error: any Error, body: Data? = nil, fieldName: (String) -> String = { $0 }) -> KMSError {
         if let error = error as? KMSError { return error }
         guard let error = error as? DecodingError else {
             return KMSError(.serialization, "The request body is not valid JSON.")
@@ -104,7 +106,12 @@ extension KMSError {
             if context.codingPath.isEmpty { return KMSError(.serialization, "The request body must be a JSON object.") }
             return .validation("Field '\(path(context))' has the wrong type.")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return KMSError(.serialization, "The request body is not valid JSON.") }
+            if context.codingPath.isEmpty {
+                if let body, (try? JSONSerialization.jsonObject(with: body)) is [String: Any] {
+                    return .validation("A number does not fit its member's type (a fraction, or out of range, for an integer member).")
+                }
+                return KMSError(.serialization, "The request body is not valid JSON.")
+            }
             return .validation("Field '\(path(context))' is not valid: \(context.debugDescription).")
         @unknown default:
             return KMSError(.serialization, "The request body could not be read.")
