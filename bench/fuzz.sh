@@ -6,14 +6,14 @@
 # `fuzz: N passed, M failed` (a target passes when it ran to the end without a
 # crash); exits 1 if any crashed.
 #
-#   bench/fuzz.sh [SECONDS] [TARGET...]      targets: envelope ciphertext-blob sigv4
+#   bench/fuzz.sh [SECONDS] [TARGET...]      targets: envelope ciphertext-blob sigv4 wire-json
 #
 #   FUZZ_OUT=dir          where corpora, logs and crashing inputs go (bench/out/fuzz)
 #   FUZZ_BUILD_JOBS=n     swift build -j (default: SwiftPM's, one per core)
 #   FUZZ_PARALLEL=n       targets run at once (default 1)
 #
 # envelope is built with AddressSanitizer (its reader works on raw buffers);
-# ciphertext-blob and sigv4 need KeyService and so Hummingbird and NIO, built
+# ciphertext-blob, sigv4 and wire-json need KeyService and so Hummingbird and NIO, built
 # once more with coverage instrumentation, which takes several minutes the
 # first time. A crashing input is kept as FUZZ_OUT/<target>/crash-*: copy it to
 # fuzz/crashers/<target>/ and the suites replay it (FuzzCorpus).
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(envelope ciphertext-blob sigv4)
+[ ${#targets[@]} -gt 0 ] || targets=(envelope ciphertext-blob sigv4 wire-json)
 out=${FUZZ_OUT:-bench/out/fuzz}
 parallel=${FUZZ_PARALLEL:-1}
 jobs=()
@@ -38,7 +38,7 @@ build() {
     envelope)
       swift build -c release "${jobs[@]}" --package-path fuzz --scratch-path fuzz/.build-asan \
         --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --product "fuzz-$target" ;;
-    ciphertext-blob|sigv4)
+    ciphertext-blob|sigv4|wire-json)
       # -enable-testing: the harnesses are files of the test targets (@testable import KeyService).
       swift build -c release "${jobs[@]}" --package-path fuzz --scratch-path fuzz/.build \
         --sanitize=fuzzer -Xswiftc -enable-testing --product "fuzz-$target" ;;
@@ -58,6 +58,7 @@ max_len() {
     envelope) echo 4096 ;;         # the seeds are under 1 KiB
     ciphertext-blob) echo 6400 ;;  # past CiphertextBlob.maximumSize (6144)
     sigv4) echo 4096 ;;
+    wire-json) echo 4096 ;;
   esac
 }
 

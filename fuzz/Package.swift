@@ -39,6 +39,13 @@ let package = Package(
             path: "Sources/EnvelopeFuzzer",
             swiftSettings: swiftSettings
         ),
+        // The request JSON reader and writer, and both doors' input decoding.
+        .executableTarget(
+            name: "fuzz-wire-json",
+            dependencies: ["FuzzSupport", .product(name: "KeyService", package: "kms")],
+            path: "Sources/WireJSONFuzzer",
+            swiftSettings: swiftSettings
+        ),
         // The SigV4 Authorization parser and verifier.
         .executableTarget(
             name: "fuzz-sigv4",

@@ -253,12 +253,12 @@ import Testing
     /// Makes every insert into the records table fail inside the log's own connection (a stand-in for a full or broken disk).
     static func breakWrites(_ log: AuditLog) throws {
         try log.connection.withLock { db in
-            try db.execute("CREATE TEMP TRIGGER refuse_records BEFORE INSERT ON main.records BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+            try db.sqlite.execute("CREATE TEMP TRIGGER refuse_records BEFORE INSERT ON main.records BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
         }
     }
 
     static func repairWrites(_ log: AuditLog) throws {
-        try log.connection.withLock { db in try db.execute("DROP TRIGGER temp.refuse_records") }
+        try log.connection.withLock { db in try db.sqlite.execute("DROP TRIGGER temp.refuse_records") }
     }
 
     /// Waits until `condition` holds, up to `limit`.

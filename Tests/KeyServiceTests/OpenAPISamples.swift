@@ -108,7 +108,7 @@ func outputSamples() throws -> [OutputSample] {
     var samples: [OutputSample] = []
     func add(_ operationId: String, _ output: some Encodable, exact: Bool = true) throws {
         let data = try WireCoding.restEncoder.encode(output)
-        samples.append(OutputSample(operationId: operationId, json: try JSONSerialization.jsonObject(with: data), exact: exact))
+        samples.append(OutputSample(operationId: operationId, json: try JSONSerialization.jsonObject(with: Data(data)), exact: exact))
     }
     /// An operation whose output is `{}` (checked by the type system).
     func addEmpty<Op: Operation>(_ operation: Op.Type) throws where Op.Output == EmptyOutput {

@@ -34,7 +34,7 @@ public final class AuditLog: Sendable {
 
     static let maxPending = 100_000
 
-    let connection: Mutex<SQLiteConnection>
+    let connection: Mutex<AuditDatabase>
     private let writer = Mutex(WriterState())
     private let queue = DispatchQueue(label: "kms.audit-writer")
     let signingKey: AsymmetricPrivateKey
@@ -62,7 +62,7 @@ public final class AuditLog: Sendable {
         self.logger = logger
         self.observer = observer
         let tail = try AuditSchema.tail(db)
-        self.connection = Mutex(db)
+        self.connection = Mutex(AuditDatabase(db))
         writer.withLock { state in
             state.lastSequence = tail.sequence
             state.lastHash = tail.hash
@@ -180,9 +180,10 @@ public final class AuditLog: Sendable {
             checkpoint = AuditCheckpoint(sequence: sequence, chainHash: Hex.encode(hash), time: now, signature: Base64.encode(signature))
         }
         if !written.isEmpty || checkpoint != nil {
-            try connection.withLock { db in
+            try connection.withLock { database in
+                let db = database.sqlite
                 try db.transaction {
-                    let insert = try AuditSchema.prepareInsert(db)
+                    let insert = try database.preparedInsert()
                     for (record, recordHash) in zip(written, hashes) {
                         try AuditSchema.insert(record, hash: recordHash, using: insert)
                     }
@@ -270,8 +271,8 @@ extension AuditLog {
         if let after = query.afterSequence { clauses.append("seq > ?"); values.append(.int(after)) }
         let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         values.append(.int(Int64(query.limit)))
-        return try connection.withLock { db in
-            let rows = try db.prepare("SELECT \(AuditSchema.recordColumns) FROM records \(condition) ORDER BY seq LIMIT ?").bind(values)
+        return try connection.withLock { database in
+            let rows = try database.sqlite.prepare("SELECT \(AuditSchema.recordColumns) FROM records \(condition) ORDER BY seq LIMIT ?").bind(values)
             var out: [(AuditRecord, [UInt8])] = []
             while try rows.step() { out.append(try AuditSchema.readRecord(rows)) }
             return out
@@ -280,20 +281,21 @@ extension AuditLog {
 
     /// The newest signed checkpoint.
     public func latestCheckpoint() throws -> AuditCheckpoint? {
-        try connection.withLock { db in try AuditSchema.checkpoints(db).last ?? AuditSchema.pruneAnchor(db) }
+        try connection.withLock { database in try AuditSchema.checkpoints(database.sqlite).last ?? AuditSchema.pruneAnchor(database.sqlite) }
     }
 
     /// Checks the whole log as it is now.
     public func verify(anchor: AuditCheckpoint? = nil) throws -> AuditVerification {
         let publicKey = try AsymmetricPublicKey(pem: publicKeyPEM)
-        return try connection.withLock { db in try AuditVerifier.verify(db, publicKey: publicKey, anchor: anchor) }
+        return try connection.withLock { database in try AuditVerifier.verify(database.sqlite, publicKey: publicKey, anchor: anchor) }
     }
 
     /// Deletes the records up to the newest checkpoint before `sequence`; that
     /// checkpoint becomes the anchor the rest of the chain is verified from.
     /// Returns the number of records deleted.
     public func prune(before sequence: Int64) throws -> (deleted: Int, anchor: AuditCheckpoint?) {
-        try connection.withLock { db in
+        try connection.withLock { database in
+            let db = database.sqlite
             guard let anchor = try AuditSchema.checkpoints(db).last(where: { $0.sequence < sequence }) else { return (0, nil) }
             let count = try db.prepare("SELECT COUNT(*) FROM records WHERE seq <= ?").bind([.int(anchor.sequence)])
             _ = try count.step()
@@ -306,5 +308,21 @@ extension AuditLog {
             }
             return (deleted, anchor)
         }
+    }
+}
+
+/// The audit database connection and the insert the writer keeps prepared.
+/// Used only under `AuditLog.connection`'s lock.
+final class AuditDatabase {
+    let sqlite: SQLiteConnection
+    private var insert: SQLiteStatement?
+
+    init(_ sqlite: SQLiteConnection) { self.sqlite = sqlite }
+
+    func preparedInsert() throws -> SQLiteStatement {
+        if let insert { return insert }
+        let statement = try AuditSchema.prepareInsert(sqlite)
+        insert = statement
+        return statement
     }
 }

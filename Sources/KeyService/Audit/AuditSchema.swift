@@ -70,7 +70,7 @@ enum AuditSchema {
         return (sequence, hash, checkpoint.optionalInt64(0) ?? 0)
     }
 
-    /// The record insert, prepared once per batch.
+    /// The record insert (the writer prepares it once and keeps it).
     static func prepareInsert(_ db: SQLiteConnection) throws -> SQLiteStatement {
         try db.prepare("""
             INSERT INTO records (seq, time, request_id, principal_id, principal_name, access_key_id, source_address,
@@ -89,7 +89,7 @@ enum AuditSchema {
                 .int(record.sequence), .int(record.time), .text(record.requestId), text(record.principalId),
                 text(record.principalName), text(record.accessKeyId), text(record.sourceAddress), text(record.userAgent),
                 .text(record.api), .text(record.action), text(record.keyId), record.keyVersion.map { .int(Int64($0)) } ?? .null,
-                text(record.keyReference), try record.encryptionContext.map { .text(try JSONColumn.encode($0)) } ?? .null,
+                text(record.keyReference), record.encryptionContext.map { .text(JSONWriter.sortedObject($0)) } ?? .null,
                 text(record.grantId), .text(record.outcome.rawValue), text(record.errorCode), text(record.reason), .blob(hash),
             ])
     }

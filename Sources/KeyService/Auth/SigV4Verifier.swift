@@ -162,14 +162,14 @@ public final class SigV4Verifier: Sendable {
         guard let credential, let signedHeaders, let signature else {
             throw KMSError(.incompleteSignature, "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
         }
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         guard parts.count == 5, !parts[0].isEmpty else {
             throw KMSError(.incompleteSignature, "Credential must have the form <access key>/<date>/<region>/<service>/aws4_request.")
         }
         guard parts[4] == SigV4.terminator else {
             throw KMSError(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request'.")
         }
-        let names = signedHeaders.split(separator: ";").map { String($0) }
+        let names = signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) }
         // Header names are visible ASCII; signed ones are given in lower case.
         func isLowercaseToken(_ name: String) -> Bool {
             !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }

@@ -12,7 +12,18 @@ public enum KeyReference: Sendable, Equatable, CustomStringConvertible {
             throw KMSError.validation("KeyId must be 1 to 2048 characters long.")
         }
         if raw.hasPrefix("arn:") {
-            let parts = raw.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            // Split on the first five colons of the bytes (Character-level splitting is slow on the hot path).
+            var parts: [Substring] = []
+            var start = raw.utf8.startIndex
+            var index = start
+            while index != raw.utf8.endIndex, parts.count < 5 {
+                if raw.utf8[index] == UInt8(ascii: ":") {
+                    parts.append(raw[start..<index])
+                    start = raw.utf8.index(after: index)
+                }
+                index = raw.utf8.index(after: index)
+            }
+            parts.append(raw[start...])
             guard parts.count == 6, parts[1].hasPrefix("aws"), parts[2] == "kms",
                   !parts[3].isEmpty, !parts[4].isEmpty
             else { throw KMSError(.invalidArn, "Invalid ARN: \(sanitizedForMessage(raw)).") }

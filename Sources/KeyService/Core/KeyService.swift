@@ -58,7 +58,7 @@ public final class KeyService: Sendable {
             let reference = Op.keyReference(input)
             let encryptionContext = Op.encryptionContext(input)
             context.note.update {
-                $0.action = String(describing: Op.self)
+                $0.action = Op.name
                 $0.keyReference = reference
                 $0.encryptionContext = encryptionContext
             }

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Which front door a request came through.
 public enum API: String, Sendable, Codable { case rest = "REST", aws = "AWS" }
@@ -74,4 +75,23 @@ extension Operation {
     public static func encryptionContext(_ input: Input) -> [String: String]? { nil }
     public static func isDryRun(_ input: Input) -> Bool { false }
     public static var selfAuthorizing: Bool { false }
+}
+
+extension Operation {
+    /// The operation's name: its type's name (`GenerateDataKey`), as the audit log records it.
+    static var name: String { OperationNames.name(of: Self.self) }
+}
+
+/// Type names of operations, made once each: `String(describing:)` of a
+/// type goes through runtime reflection, too slow for every request.
+private enum OperationNames {
+    static let cache = Mutex<[ObjectIdentifier: String]>([:])
+
+    static func name(of type: any Operation.Type) -> String {
+        let id = ObjectIdentifier(type)
+        if let name = cache.withLock({ $0[id] }) { return name }
+        let name = String(describing: type)
+        cache.withLock { $0[id] = name }
+        return name
+    }
 }

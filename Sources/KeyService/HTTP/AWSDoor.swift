@@ -10,7 +10,7 @@ import NIOCore
 struct AWSOperation: Sendable {
     let name: String
     let action: Action
-    let run: @Sendable (_ body: Data, _ service: KeyService, _ context: CallContext) async throws(KMSError) -> [UInt8]
+    let run: @Sendable (_ body: JSONValue, _ service: KeyService, _ context: CallContext) async throws(KMSError) -> [UInt8]
 }
 
 /// The AWS KMS JSON protocol (`awsJson1_1`): `POST /` with
@@ -27,13 +27,13 @@ enum AWSDoor {
         AWSOperation(name: name, action: Op.action) { body, service, context throws(KMSError) in
             let input: Op.Input
             do {
-                input = try WireCoding.awsDecoder.decode(LenientInput<Op.Input>.self, from: body).value
+                input = try WireDecoder.decode(LenientInput<Op.Input>.self, from: body, memberName: WireCoding.awsMemberName).value
             } catch {
                 throw awsDecodingError(error)
             }
             let output = try await service.perform(Op.self, input, context: context)
             do {
-                return Array(try WireCoding.awsEncoder.encode(output))
+                return try WireCoding.awsEncoder.encode(output)
             } catch {
                 throw KMSError.internalFailure
             }
@@ -104,7 +104,7 @@ enum AWSDoor {
             guard let operation else {
                 throw KMSError(.unknownOperation, "Unknown operation \(sanitizedForMessage(target, limit: 80)).")
             }
-            let body = authenticated.body.readableBytes == 0 ? Data("{}".utf8) : Data(authenticated.body.readableBytesView)
+            let body = try authenticated.body.withUnsafeReadableBytes { (bytes) throws(KMSError) in try WireCoding.parse(bytes) }
             let output = try await operation.run(body, door.service, authenticated.context)
             return FrontDoor.json(output, status: .ok, contentType: contentType, requestId: authenticated.context.requestId)
         }
@@ -114,10 +114,11 @@ enum AWSDoor {
     /// so every client fault is 400 and server faults keep their 5xx.
     static func errorResponse(_ error: KMSError, requestId: String) -> Response {
         let status = error.isServerFault ? error.code.httpStatus : 400
-        let body: [String: String] = ["__type": error.code.awsType, "message": error.message]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let bytes = (try? encoder.encode(body)) ?? Data()
+        var bytes: [UInt8] = []
+        JSONWriter.write(.object([
+            JSONMember(key: "__type", value: .string(error.code.awsType)),
+            JSONMember(key: "message", value: .string(error.message)),
+        ]), into: &bytes)
         return FrontDoor.json(bytes, status: HTTPResponse.Status(code: status), contentType: contentType, requestId: requestId)
     }
 

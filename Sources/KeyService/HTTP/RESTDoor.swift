@@ -21,7 +21,7 @@ struct RESTRoute: Sendable {
     let pathFields: [String: String]
     /// Query parameter → (input field, type).
     let queryFields: [String: (field: String, type: QueryType)]
-    let run: @Sendable (_ input: Data, _ service: KeyService, _ context: CallContext) async throws(KMSError) -> [UInt8]
+    let run: @Sendable (_ input: JSONValue, _ service: KeyService, _ context: CallContext) async throws(KMSError) -> [UInt8]
 }
 
 /// The native REST API under `/v1`.
@@ -38,16 +38,16 @@ enum RESTDoor {
             method: method, path: path, action: Op.action, operationId: String(describing: Op.self),
             bodyLimit: defaultBodyLimit, status: status,
             pathFields: pathFields, queryFields: query
-        ) { data, service, context throws(KMSError) in
+        ) { json, service, context throws(KMSError) in
             let input: Op.Input
             do {
-                input = try WireCoding.restDecoder.decode(StrictInput<Op.Input>.self, from: data).value
+                input = try StrictInput<Op.Input>.decode(json)
             } catch {
-                throw KMSError.fromDecoding(error, body: data)
+                throw KMSError.fromDecoding(error)
             }
             let output = try await service.perform(Op.self, input, context: context)
             do {
-                return Array(try WireCoding.restEncoder.encode(output))
+                return try WireCoding.restEncoder.encode(output)
             } catch {
                 throw KMSError.internalFailure
             }
@@ -159,50 +159,46 @@ enum RESTDoor {
     }
 
     /// The JSON body with path and query values added as input fields.
-    static func mergedInput(_ route: RESTRoute, body: ByteBuffer, request: Request, context: AppRequestContext) throws(KMSError) -> Data {
-        let raw = Data(body.readableBytesView)
-        if route.pathFields.isEmpty && route.queryFields.isEmpty {
-            return raw.isEmpty ? Data("{}".utf8) : raw
+    static func mergedInput(_ route: RESTRoute, body: ByteBuffer, request: Request, context: AppRequestContext) throws(KMSError) -> JSONValue {
+        let json = try body.withUnsafeReadableBytes { (bytes) throws(KMSError) in try WireCoding.parse(bytes) }
+        if route.pathFields.isEmpty && route.queryFields.isEmpty { return json }
+        guard case .object(var members) = json else {
+            throw KMSError(.serialization, "The request body must be a JSON object.")
         }
-        var object: [String: Any] = [:]
-        if !raw.isEmpty {
-            guard let parsed = try? JSONSerialization.jsonObject(with: raw), let dictionary = parsed as? [String: Any] else {
-                throw KMSError(.serialization, "The request body must be a JSON object.")
+        func add(_ field: String, _ value: JSONValue, from place: String) throws(KMSError) {
+            guard !members.contains(where: { $0.key == field }) else {
+                throw KMSError.validation("Field '\(field)' is given in both the \(place) and the body.")
             }
-            object = dictionary
+            members.append(JSONMember(key: field, value: value))
         }
         for (parameter, field) in route.pathFields {
             guard let value = context.parameters.get(parameter), let decoded = SigV4.percentDecode(value) else {
                 throw KMSError.validation("Path parameter '\(parameter)' is not valid.")
             }
-            guard object[field] == nil else { throw KMSError.validation("Field '\(field)' is given in both the path and the body.") }
-            object[field] = decoded
+            try add(field, .string(decoded), from: "path")
         }
         let query = request.uri.queryParameters
         for (parameter, spec) in route.queryFields {
             guard let value = query[Substring(parameter)] else { continue }
-            guard object[spec.field] == nil else { throw KMSError.validation("Field '\(spec.field)' is given in both the query and the body.") }
             switch spec.type {
-            case .string: object[spec.field] = String(value)
+            case .string: try add(spec.field, .string(String(value)), from: "query")
             case .int:
                 guard let number = Int(value) else { throw KMSError.validation("Query parameter '\(parameter)' must be an integer.") }
-                object[spec.field] = number
+                try add(spec.field, .number(String(number)), from: "query")
             }
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: object) else {
-            throw KMSError(.serialization, "The request could not be read.")
-        }
-        return data
+        return .object(members)
     }
 
     /// `{"error": {"code", "message", "requestId"}}` with the code's status.
     static func errorResponse(_ error: KMSError, requestId: String) -> Response {
-        let body: [String: [String: String]] = [
-            "error": ["code": error.code.restCode, "message": error.message, "requestId": requestId],
-        ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let bytes = (try? encoder.encode(body)) ?? Data()
+        let body = JSONValue.object([JSONMember(key: "error", value: .object([
+            JSONMember(key: "code", value: .string(error.code.restCode)),
+            JSONMember(key: "message", value: .string(error.message)),
+            JSONMember(key: "requestId", value: .string(requestId)),
+        ]))])
+        var bytes: [UInt8] = []
+        JSONWriter.write(body, into: &bytes)
         return FrontDoor.json(bytes, status: HTTPResponse.Status(code: error.code.httpStatus), contentType: contentType, requestId: requestId)
     }
 }

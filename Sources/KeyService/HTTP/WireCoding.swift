@@ -1,60 +1,42 @@
 import Foundation
 import KeyCrypto
 
-/// JSON coders of the two front doors. Both decode into the same `Operation`
-/// input types and encode the same outputs; they differ only in spelling:
-/// REST uses camelCase members and RFC 3339 dates, the AWS protocol PascalCase
-/// members and epoch-second dates.
-///
-/// The coders are made once: their configuration never changes after, and
-/// Foundation's coders are safe to share between concurrent requests.
+/// JSON coders of the two front doors (`WireDecoder`, `WireEncoder`). Both decode
+/// into the same `Operation` input types and encode the same outputs; they differ
+/// only in spelling: REST uses camelCase members and RFC 3339 dates, the AWS
+/// protocol PascalCase members and epoch-second dates.
 enum WireCoding {
-    static let restDecoder = JSONDecoder()
-    static let restEncoder = makeRESTEncoder()
-    static let awsDecoder = makeAWSDecoder()
-    static let awsEncoder = makeAWSEncoder()
+    static let restEncoder = WireEncoder(dates: .iso8601)
+    static let awsEncoder = WireEncoder(dates: .epochSeconds, memberName: { pascalCase($0) })
+    /// How the AWS door reads member names.
+    static let awsMemberName: @Sendable (String) -> String = { camelCase($0) }
 
-    private static func makeRESTEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-            try container.encode(Timestamp(microseconds: micros).iso8601)
+    /// Reads a request body: empty means `{}`; anything that is not JSON is a SerializationException.
+    static func parse(_ body: UnsafeRawBufferPointer) throws(KMSError) -> JSONValue {
+        if body.isEmpty { return .emptyObject }
+        do {
+            return try JSONReader.parse(body)
+        } catch {
+            throw KMSError(.serialization, "The request body is not valid JSON (\(error.description)).")
         }
-        return encoder
     }
 
-    private static func makeAWSDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .custom { path in
-            AnyKey(stringValue: camelCase(path.last!.stringValue))
-        }
-        return decoder
-    }
-
-    private static func makeAWSEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.keyEncodingStrategy = .custom { path in
-            AnyKey(stringValue: pascalCase(path.last!.stringValue))
-        }
-        return encoder
-    }
-
-    /// `KeyId` → `keyId`; `AWSAccountId` → `awsAccountId`.
+    /// `KeyId` → `keyId`; `AWSAccountId` → `awsAccountId`. (Member names are ASCII.)
     static func camelCase(_ name: String) -> String {
         if name == "AWSAccountId" { return "awsAccountId" }
-        guard let first = name.first, first.isUppercase else { return name }
-        return first.lowercased() + name.dropFirst()
+        guard let first = name.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return name }
+        var bytes = Array(name.utf8)
+        bytes[0] += 0x20
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `keyId` → `KeyId`; `awsAccountId` → `AWSAccountId`.
     static func pascalCase(_ name: String) -> String {
         if name == "awsAccountId" { return "AWSAccountId" }
-        guard let first = name.first else { return name }
-        return first.uppercased() + name.dropFirst()
+        guard let first = name.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return name }
+        var bytes = Array(name.utf8)
+        bytes[0] -= 0x20
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -66,14 +48,13 @@ struct AnyKey: CodingKey {
 }
 
 /// Decodes an input and refuses members its `CodingKeys` do not list (REST).
-struct StrictInput<T: OperationInput>: Decodable {
-    let value: T
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        if let unknown = container.allKeys.first(where: { T.CodingKeys(stringValue: $0.stringValue) == nil }) {
-            throw KMSError.validation("Unknown field '\(sanitizedForMessage(unknown.stringValue, limit: 64))'.")
+enum StrictInput<T: OperationInput> {
+    static func decode(_ json: JSONValue) throws -> T {
+        if case .object(let members) = json,
+           let unknown = members.first(where: { T.CodingKeys(stringValue: $0.key) == nil }) {
+            throw KMSError.validation("Unknown field '\(sanitizedForMessage(unknown.key, limit: 64))'.")
         }
-        value = try T(from: decoder)
+        return try WireDecoder.decode(T.self, from: json)
     }
 }
 
@@ -88,9 +69,7 @@ struct LenientInput<T: OperationInput>: Decodable {
 
 extension KMSError {
     /// Turns a decoding failure into the caller's error, naming the field but never its value.
-    /// `body`, when given, tells a body that is not JSON from one with a number the member's type cannot
-    /// hold (`1.5` or `1e30` for an integer), which JSONDecoder reports alike, with no coding path.
-    static func fromDecoding(_ error: any Error, body: Data? = nil, fieldName: (String) -> String = { $0 }) -> KMSError {
+    static func fromDecoding(_ error: any Error, fieldName: (String) -> String = { $0 }) -> KMSError {
         if let error = error as? KMSError { return error }
         guard let error = error as? DecodingError else {
             return KMSError(.serialization, "The request body is not valid JSON.")
@@ -106,12 +85,7 @@ extension KMSError {
             if context.codingPath.isEmpty { return KMSError(.serialization, "The request body must be a JSON object.") }
             return .validation("Field '\(path(context))' has the wrong type.")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                if let body, (try? JSONSerialization.jsonObject(with: body)) is [String: Any] {
-                    return .validation("A number does not fit its member's type (a fraction, or out of range, for an integer member).")
-                }
-                return KMSError(.serialization, "The request body is not valid JSON.")
-            }
+            if context.codingPath.isEmpty { return KMSError(.serialization, "The request body is not valid: \(context.debugDescription).") }
             return .validation("Field '\(path(context))' is not valid: \(context.debugDescription).")
         @unknown default:
             return KMSError(.serialization, "The request body could not be read.")

@@ -1,0 +1,1 @@
+../../../Tests/KeyServiceTests/WireJSONFuzzHarness.swift
