@@ -250,6 +250,40 @@ import Testing
         #expect(report.ok && report.recordsChecked == 1000 && (1...10).contains(report.checkpointsChecked), "\(report)")
     }
 
+    /// A read (a query, an online verification of a long log) never holds up the writer:
+    /// appends commit while a reader sits in its snapshot, and the reader sees them after.
+    @Test func appendsCommitWhileAReaderHoldsItsSnapshot() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 1000)
+        try await Self.append(1...3, to: log)
+        let reader = try #require(log.reader)
+        let inSnapshot = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let seenInSnapshot = Mutex<[Int64]>([])
+        let thread = Thread {
+            // Inside one read transaction, as `verify` and `records` run.
+            try? log.read { db in
+                _ = try db.prepare("SELECT COUNT(*) FROM records").step()  // the snapshot starts at the first read
+                inSnapshot.signal()
+                release.wait()
+                let rows = try db.prepare("SELECT seq FROM records ORDER BY seq")
+                while try rows.step() { let seq = rows.int64(0); seenInSnapshot.withLock { $0.append(seq) } }
+            }
+            _ = reader
+        }
+        thread.start()
+        inSnapshot.wait()
+        // Would wait for the reader (and the suite's time limit) if appends needed its lock.
+        try await Self.append(4...6, to: log)
+        #expect(log.lastSequence == 6)
+        release.signal()
+        #expect(try await Self.eventually { seenInSnapshot.withLock { !$0.isEmpty } })
+        #expect(seenInSnapshot.withLock { $0 } == [1, 2, 3], "the reader keeps the snapshot it started with")
+        #expect(try log.records(AuditQuery()).map(\.record.sequence) == Array(1...6))
+        #expect(try log.verify().ok)
+    }
+
     /// Makes every insert into the records table fail inside the log's own connection (a stand-in for a full or broken disk).
     static func breakWrites(_ log: AuditLog) throws {
         try log.connection.withLock { db in

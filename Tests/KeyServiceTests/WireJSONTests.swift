@@ -151,6 +151,28 @@ import Testing
         #expect(input.keyId == "k")
     }
 
+    @Test func strictDecodingRefusesUnknownNestedMembersAndNullsAtAnyDepth() throws {
+        func refusal(_ text: String) throws -> String? {
+            do {
+                _ = try WireDecoder.decode(Sample.self, from: try parse(text), strict: true)
+                return nil
+            } catch {
+                return KMSError.fromDecoding(error).message
+            }
+        }
+        #expect(try refusal(#"{"keyId":"k","tags":[{"tagKey":"x","tagValue":"y"}],"encryptionContext":{"any":"name"}}"#) == nil)
+        #expect(try refusal(#"{"keyId":"k","tags":[{"tagKey":"x","tagValue":"y","extra":1}]}"#) == "Unknown field 'tags.extra'.")
+        #expect(try refusal(#"{"keyId":"k","numberOfBytes":null}"#) == "Field 'numberOfBytes' must not be null; leave it out instead.")
+        #expect(try refusal(#"{"keyId":"k","encryptionContext":null}"#) == "Field 'encryptionContext' must not be null; leave it out instead.")
+        #expect(try refusal(#"{"keyId":null}"#) == "Field 'keyId' has the wrong type.")
+        // Not strict: both are let through (the AWS door reads what SDKs of every age send).
+        let lenient = try WireDecoder.decode(Sample.self, from: try parse(#"{"keyId":"k","numberOfBytes":null,"tags":[{"tagKey":"x","tagValue":"y","extra":1}]}"#))
+        #expect(lenient.numberOfBytes == nil && lenient.tags?.count == 1)
+        // An input with no members refuses any member.
+        #expect(throws: KMSError.self) { try StrictInput<EmptyInput>.decode(try parse(#"{"x":1}"#)) }
+        #expect(throws: Never.self) { try StrictInput<EmptyInput>.decode(.emptyObject) }
+    }
+
     // MARK: Encoding
 
     private struct Output: Encodable {

@@ -34,7 +34,12 @@ public final class AuditLog: Sendable {
 
     static let maxPending = 100_000
 
-    let connection: Mutex<AuditDatabase>
+    let connection: AuditDatabase
+    /// Reads (queries, the latest checkpoint, online verification) use a connection
+    /// of their own, so a long read never holds up the writer: under WAL a reader
+    /// sees a snapshot while commits go on. nil for an in-memory log (tests),
+    /// which reads through the writer's connection.
+    let reader: AuditDatabase?
     private let writer = Mutex(WriterState())
     private let queue = DispatchQueue(label: "kms.audit-writer")
     let signingKey: AsymmetricPrivateKey
@@ -62,7 +67,14 @@ public final class AuditLog: Sendable {
         self.logger = logger
         self.observer = observer
         let tail = try AuditSchema.tail(db)
-        self.connection = Mutex(AuditDatabase(db))
+        self.connection = AuditDatabase(db)
+        if path == ":memory:" {
+            reader = nil
+        } else {
+            let readConnection = try SQLiteConnection(path: path)
+            try readConnection.execute("PRAGMA query_only=1")
+            reader = AuditDatabase(readConnection)
+        }
         writer.withLock { state in
             state.lastSequence = tail.sequence
             state.lastHash = tail.hash
@@ -271,23 +283,33 @@ extension AuditLog {
         if let after = query.afterSequence { clauses.append("seq > ?"); values.append(.int(after)) }
         let condition = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         values.append(.int(Int64(query.limit)))
-        return try connection.withLock { database in
-            let rows = try database.sqlite.prepare("SELECT \(AuditSchema.recordColumns) FROM records \(condition) ORDER BY seq LIMIT ?").bind(values)
+        return try read { db in
+            let rows = try db.prepare("SELECT \(AuditSchema.recordColumns) FROM records \(condition) ORDER BY seq LIMIT ?").bind(values)
             var out: [(AuditRecord, [UInt8])] = []
             while try rows.step() { out.append(try AuditSchema.readRecord(rows)) }
             return out
         }
     }
 
+    /// Runs `body` in one read transaction (one snapshot of the log) on the reader connection.
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        func inSnapshot(_ db: SQLiteConnection) throws -> T {
+            try db.execute("BEGIN")
+            defer { try? db.execute("COMMIT") }
+            return try body(db)
+        }
+        return try (reader ?? connection).withLock { database in try inSnapshot(database.sqlite) }
+    }
+
     /// The newest signed checkpoint.
     public func latestCheckpoint() throws -> AuditCheckpoint? {
-        try connection.withLock { database in try AuditSchema.checkpoints(database.sqlite).last ?? AuditSchema.pruneAnchor(database.sqlite) }
+        try read { db in try AuditSchema.checkpoints(db).last ?? AuditSchema.pruneAnchor(db) }
     }
 
     /// Checks the whole log as it is now.
     public func verify(anchor: AuditCheckpoint? = nil) throws -> AuditVerification {
         let publicKey = try AsymmetricPublicKey(pem: publicKeyPEM)
-        return try connection.withLock { database in try AuditVerifier.verify(database.sqlite, publicKey: publicKey, anchor: anchor) }
+        return try read { db in try AuditVerifier.verify(db, publicKey: publicKey, anchor: anchor) }
     }
 
     /// Deletes the records up to the newest checkpoint before `sequence`; that
@@ -311,14 +333,23 @@ extension AuditLog {
     }
 }
 
-/// The audit database connection and the insert the writer keeps prepared.
-/// Used only under `AuditLog.connection`'s lock.
-final class AuditDatabase {
+/// One connection to the audit database, used under its own lock, and (for the
+/// writer's) the insert it keeps prepared.
+final class AuditDatabase: @unchecked Sendable {
+    // @unchecked: every use of `sqlite` and `insert` is under `lock`.
+    private let lock = NSLock()
     let sqlite: SQLiteConnection
     private var insert: SQLiteStatement?
 
     init(_ sqlite: SQLiteConnection) { self.sqlite = sqlite }
 
+    func withLock<T>(_ body: (AuditDatabase) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(self)
+    }
+
+    /// The record insert, prepared on first use (call under the lock).
     func preparedInsert() throws -> SQLiteStatement {
         if let insert { return insert }
         let statement = try AuditSchema.prepareInsert(sqlite)

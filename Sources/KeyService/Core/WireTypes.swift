@@ -52,7 +52,9 @@ public protocol OperationInput: Decodable, Sendable {
 public struct EmptyInput: OperationInput {
     public enum CodingKeys: String, CodingKey, CaseIterable { case _none }
     public init() {}
-    public init(from decoder: any Decoder) throws {}
+    public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: CodingKeys.self)  // an object; a strict decoder refuses any member
+    }
 }
 
 /// A response with no fields.

@@ -47,14 +47,11 @@ struct AnyKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-/// Decodes an input and refuses members its `CodingKeys` do not list (REST).
+/// Decodes an input strictly (REST): members its `CodingKeys` (and those of the
+/// types inside it) do not list are refused, and so are nulls.
 enum StrictInput<T: OperationInput> {
     static func decode(_ json: JSONValue) throws -> T {
-        if case .object(let members) = json,
-           let unknown = members.first(where: { T.CodingKeys(stringValue: $0.key) == nil }) {
-            throw KMSError.validation("Unknown field '\(sanitizedForMessage(unknown.key, limit: 64))'.")
-        }
-        return try WireDecoder.decode(T.self, from: json)
+        try WireDecoder.decode(T.self, from: json, strict: true)
     }
 }
 

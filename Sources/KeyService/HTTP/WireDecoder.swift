@@ -13,6 +13,9 @@ struct WireDecoder: Decoder {
     let memberName: (@Sendable (String) -> String)?
     /// False for the object of a string map: its names are data, not member names.
     var mapsNames = true
+    /// Strict (REST): a member no coding key names, at any depth, and a null for an
+    /// optional member are refused, as the OpenAPI document says.
+    var strict = false
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -22,8 +25,11 @@ struct WireDecoder: Decoder {
         self.memberName = memberName
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, memberName: (@Sendable (String) -> String)? = nil) throws -> T {
-        try WireDecoder(value, memberName: memberName).decodeValue(T.self)
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, memberName: (@Sendable (String) -> String)? = nil,
+                                     strict: Bool = false) throws -> T {
+        var decoder = WireDecoder(value, memberName: memberName)
+        decoder.strict = strict
+        return try decoder.decodeValue(T.self)
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -35,6 +41,9 @@ struct WireDecoder: Decoder {
             for member in members where !seen.insert(member.key).inserted {
                 throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "a member is given twice"))
             }
+        }
+        if strict && mapsNames, let unknown = members.first(where: { Key(stringValue: $0.key) == nil }) {
+            throw KMSError.validation("Unknown field '\(fieldName(unknown.key))'.")
         }
         return KeyedDecodingContainer(KeyedContainer<Key>(members: members, decoder: self))
     }
@@ -49,7 +58,15 @@ struct WireDecoder: Decoder {
     // MARK: Reading values
 
     func child(_ value: JSONValue, key: any CodingKey) -> WireDecoder {
-        WireDecoder(value, codingPath: codingPath + [key], memberName: memberName)
+        var child = WireDecoder(value, codingPath: codingPath + [key], memberName: memberName)
+        child.strict = strict
+        return child
+    }
+
+    /// `outer.inner.name` for a member of this object (array positions left out), safe to echo.
+    func fieldName(_ name: String) -> String {
+        let path = codingPath.filter { $0.intValue == nil }.map(\.stringValue) + [name]
+        return sanitizedForMessage(path.joined(separator: "."), limit: 64)
     }
 
     func mismatch(_ type: Any.Type) -> DecodingError {
@@ -123,16 +140,29 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// The member's decoder, or nil when it is absent or null (one lookup, where the
     /// protocol's default `decodeIfPresent` makes three).
-    private func present(_ key: Key) -> WireDecoder? {
+    private func present(_ key: Key) throws -> WireDecoder? {
         guard let member = members.first(where: { $0.key == key.stringValue }) else { return nil }
-        if case .null = member.value { return nil }
+        if case .null = member.value {
+            if decoder.strict { throw KMSError.validation("Field '\(decoder.fieldName(key.stringValue))' must not be null; leave it out instead.") }
+            return nil
+        }
         return decoder.child(member.value, key: key)
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key)?.decodeBool() }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key)?.decodeString() }
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key)?.decodeDouble() }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try present(key).map { Float(try $0.decodeDouble()) } }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key)?.decodeInteger(type) }
     func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try present(key)?.decodeInteger(type) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try present(key)?.decodeInteger(type) }
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try present(key)?.decodeValue(type) }
 
     func decodeNil(forKey key: Key) throws -> Bool { try child(key).decodeNil() }
