@@ -194,6 +194,7 @@ struct DoorClient: Sendable {
             let aws = try await door.aws("GenerateDataKey", #"{"KeyId":"\#(keyId)","KeySpec":"AES_256"}"#, as: admin)
             #expect(aws.status == .serviceUnavailable)
             #expect(Set(DoorClient.object(aws).keys) == ["__type", "message"])
+            let awsRefusedId = try #require(aws.headers[HTTPField.Name("x-request-id")!])
             let ready = try await client.execute(uri: "/v1/ready", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(DoorClient.object(ready)["audit"] as? Bool == false)
@@ -206,10 +207,15 @@ struct DoorClient: Sendable {
 
             // The 503 request's record was written by the retry, and says the request did not complete.
             let records = try Self.records(audit)
-            #expect(records.count == 2, "the request refused at the door left none: \(records.map(\.requestId))")
+            #expect(records.map(\.requestId) == [refusedId, awsRefusedId, records.last?.requestId], "\(records.map(\.requestId))")
             let late = try #require(records.first { $0.requestId == refusedId })
             #expect(late.action == "GenerateDataKey" && late.keyId == keyId)
             #expect(late.outcome == .error && late.errorCode == "DependencyTimeoutException", "\(late)")
+            // The request refused at the door (nothing ran, not even authentication) has its record too.
+            let atTheDoor = try #require(records.first { $0.requestId == awsRefusedId })
+            #expect(atTheDoor.api == "AWS" && atTheDoor.action == "GenerateDataKey" && atTheDoor.principalId == nil, "\(atTheDoor)")
+            #expect(atTheDoor.outcome == .error && atTheDoor.errorCode == "DependencyTimeoutException", "\(atTheDoor)")
+            #expect(atTheDoor.reason?.contains("audit log could not be written") == true)
             #expect(records.last?.outcome == .allowed)
         }
         #expect(try audit.verify().ok)

@@ -284,6 +284,32 @@ import Testing
         #expect(try log.verify().ok)
     }
 
+    /// Records queued without a waiting caller (requests refused while the log cannot be
+    /// written) are written once it recovers; those beyond the queue's bound are counted
+    /// in a record of their own, so the log says what it lost.
+    @Test func queuedRecordsAreWrittenOnRecoveryAndOverflowIsRecorded() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 1_000_000)
+        try await log.append(Self.record(1))
+        log.enqueue(Self.record(2))  // healthy: written by the writer soon, nobody waits
+        #expect(try await Self.eventually { (try? f.records().count) == 2 })
+
+        try Self.breakWrites(log)
+        await expectError(.auditUnavailable) { try await log.append(Self.record(3)) }
+        for n in 4..<(4 + AuditLog.maxPending) { log.enqueue(Self.record(n)) }  // fills the queue past its bound
+        try Self.repairWrites(log)
+        #expect(try await Self.eventually(.seconds(60)) { log.isHealthy && log.queueDepth == 0 })
+        let records = try f.records().map(\.record)
+        let lost = try #require(records.first { $0.action == "AuditRecordsLost" })
+        #expect(lost.api == "internal" && lost.outcome == .error)
+        // Record 3 and the enqueued ones fill the queue; the ones after do not fit.
+        let kept = records.filter { $0.action != "AuditRecordsLost" }.count - 2
+        #expect(kept == AuditLog.maxPending, "\(kept)")
+        #expect(lost.reason?.hasPrefix("1 requests refused") == true, "\(lost.reason ?? "")")
+        #expect(try f.verify().ok)
+    }
+
     /// Makes every insert into the records table fail inside the log's own connection (a stand-in for a full or broken disk).
     static func breakWrites(_ log: AuditLog) throws {
         try log.connection.withLock { db in

@@ -30,6 +30,8 @@ public final class AuditLog: Sendable {
         var sinceCheckpoint = 0
         var lastCheckpointTime: Int64 = 0
         var checkpointRequested = false
+        /// Records `enqueue` could not keep (the queue was full), written down as a count.
+        var lost = 0
     }
 
     static let maxPending = 100_000
@@ -110,6 +112,26 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// Queues the record of a request that was refused without doing anything and
+    /// whose answer does not wait for it (requests refused while the log cannot be
+    /// written). It is written with the next batch, or when the disk takes records
+    /// again. If the queue is full the record is lost, and the next batch written
+    /// holds a record saying how many were.
+    public func enqueue(_ record: AuditRecord) {
+        let start = writer.withLock { state -> Bool in
+            guard state.pending.count < Self.maxPending else {
+                state.lost += 1
+                return false
+            }
+            state.pending.append(Pending(record: record, continuation: nil))
+            // While unhealthy the retry timer drains; starting the writer here would hammer the disk.
+            guard !state.writing, state.healthy else { return false }
+            state.writing = true
+            return true
+        }
+        if start { queue.async { self.drain() } }
+    }
+
     /// Asks the writer to write a checkpoint now if any record came since the last.
     public func checkpointNow() async {
         writer.withLock { $0.checkpointRequested = true }
@@ -124,8 +146,12 @@ public final class AuditLog: Sendable {
                     state.writing = false
                     return nil
                 }
-                defer { state.pending.removeAll(keepingCapacity: true) }
-                return state.pending
+                defer {
+                    state.pending.removeAll(keepingCapacity: true)
+                    state.lost = 0
+                }
+                guard state.lost > 0 else { return state.pending }
+                return [Pending(record: AuditRecord.lost(state.lost, time: clock().microseconds), continuation: nil)] + state.pending
             }
             guard let batch else { return }
             do {
@@ -219,6 +245,14 @@ public final class AuditLog: Sendable {
 }
 
 extension AuditRecord {
+    /// Says that `count` records of refused requests were not kept (the queue was full).
+    fileprivate static func lost(_ count: Int, time: Int64) -> AuditRecord {
+        AuditRecord(
+            sequence: 0, time: time, requestId: UUIDString.random(), api: "internal", action: "AuditRecordsLost",
+            outcome: .error, errorCode: KMSError.Code.auditUnavailable.awsType,
+            reason: "\(count) requests refused while the audit log could not be written have no record: the queue of \(AuditLog.maxPending) was full")
+    }
+
     /// The record of a request whose caller got AuditUnavailable because this record could
     /// not be written in time: the request ended in that error, whatever it did before.
     fileprivate func unanswered() -> AuditRecord {

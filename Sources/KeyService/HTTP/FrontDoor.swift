@@ -38,7 +38,14 @@ struct FrontDoor: Sendable {
         let requestId = Self.newRequestId()
         let started = ContinuousClock.now
         guard audit.isHealthy else {
-            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can."), requestId)
+            // Refused before anything ran (not even authentication); the record is written once the log recovers.
+            let refusal = KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can.")
+            audit.enqueue(AuditRecord(
+                sequence: 0, time: service.now.microseconds, requestId: requestId,
+                sourceAddress: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
+                api: api.rawValue, action: action, outcome: .error, errorCode: refusal.code.awsType,
+                reason: "refused unauthenticated: the audit log could not be written"))
+            return errorResponse(refusal, requestId)
         }
         let note = AuditNote()
         var caller: Caller?
