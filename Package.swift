@@ -82,6 +82,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Per-operation costs of the request path's steps (bench/, README "Performance").
+        .executableTarget(
+            name: "kms-microbench",
+            dependencies: ["KeyService", "Client", "KeyCrypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KeyCryptoTests",
             dependencies: ["KeyCrypto"],

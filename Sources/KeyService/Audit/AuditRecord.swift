@@ -32,6 +32,30 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// For denials: the binding, condition or policy statement that failed.
     public var reason: String?
 
+    public init(sequence: Int64, time: Int64, requestId: String, principalId: String? = nil, principalName: String? = nil,
+                accessKeyId: String? = nil, sourceAddress: String? = nil, userAgent: String? = nil, api: String, action: String,
+                keyId: String? = nil, keyVersion: Int? = nil, keyReference: String? = nil, encryptionContext: [String: String]? = nil,
+                grantId: String? = nil, outcome: AuditOutcome, errorCode: String? = nil, reason: String? = nil) {
+        self.sequence = sequence
+        self.time = time
+        self.requestId = requestId
+        self.principalId = principalId
+        self.principalName = principalName
+        self.accessKeyId = accessKeyId
+        self.sourceAddress = sourceAddress
+        self.userAgent = userAgent
+        self.api = api
+        self.action = action
+        self.keyId = keyId
+        self.keyVersion = keyVersion
+        self.keyReference = keyReference
+        self.encryptionContext = encryptionContext
+        self.grantId = grantId
+        self.outcome = outcome
+        self.errorCode = errorCode
+        self.reason = reason
+    }
+
     /// The record's bytes as hashed into the chain: a version tag, then every
     /// field in a fixed order, each length-prefixed (absent fields distinct from empty).
     public var canonicalBytes: [UInt8] {
