@@ -71,16 +71,41 @@ public enum SigV4 {
 
     /// The canonical URI of a raw (as sent on the wire) request path.
     public static func canonicalURI(rawPath: String) -> String {
-        let path = rawPath.isEmpty ? "/" : rawPath
-        var segments: [Substring] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if segment == "." { continue }
-            if segment == ".." { if !segments.isEmpty { segments.removeLast() }; continue }
+        String(decoding: canonicalURIBytes(rawPath: rawPath), as: UTF8.self)
+    }
+
+    /// `canonicalURI` as bytes: `.` and `..` segments resolved, empty ones dropped, then URI-encoded (slashes kept).
+    static func canonicalURIBytes(rawPath: String) -> [UInt8] {
+        let path = rawPath.isEmpty ? Array("/".utf8) : Array(rawPath.utf8)
+        var segments: [ArraySlice<UInt8>] = []
+        for segment in path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if segment.elementsEqual(".".utf8) { continue }
+            if segment.elementsEqual("..".utf8) { if !segments.isEmpty { segments.removeLast() }; continue }
             segments.append(segment)
         }
-        var normalised = "/" + segments.joined(separator: "/")
-        if path.hasSuffix("/") && normalised != "/" { normalised += "/" }
-        return uriEncode(normalised, encodeSlash: false)
+        var out: [UInt8] = []
+        out.reserveCapacity(path.count + 8)
+        let hex = Array("0123456789ABCDEF".utf8)
+        func encode(_ bytes: ArraySlice<UInt8>) {
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                    UInt8(ascii: "."), UInt8(ascii: "~"):
+                    out.append(byte)
+                default:
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0x0f)])
+                }
+            }
+        }
+        for segment in segments {
+            out.append(UInt8(ascii: "/"))
+            encode(segment)
+        }
+        if segments.isEmpty || path.last == UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
+        return out
     }
 
     /// The canonical query string of a raw query (without `?`).
@@ -146,36 +171,75 @@ public enum SigV4 {
         method: String, rawPath: String, rawQuery: String,
         headers: [(name: String, value: String)], signedHeaders: [String], payloadHash: String
     ) -> String? {
+        canonicalRequestBytes(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: headers,
+                              signedHeaders: signedHeaders, payloadHash: payloadHash)
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `canonicalRequest` as bytes (what is hashed; the verifier never makes the String).
+    public static func canonicalRequestBytes(
+        method: String, rawPath: String, rawQuery: String,
+        headers: [(name: String, value: String)], signedHeaders: [String], payloadHash: String
+    ) -> [UInt8]? {
         let names = signedHeaders.sorted()
-        var out = method.uppercased()
+        var out: [UInt8] = []
         out.reserveCapacity(512)
-        out += "\n"
-        out += canonicalURI(rawPath: rawPath)
-        out += "\n"
-        out += canonicalQuery(rawQuery: rawQuery)
-        out += "\n"
+        for byte in method.utf8 { out.append((UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 0x20 : byte) }
+        out.append(0x0A)
+        out += canonicalURIBytes(rawPath: rawPath)
+        out.append(0x0A)
+        out += canonicalQuery(rawQuery: rawQuery).utf8
+        out.append(0x0A)
         for name in names {
-            out += name
-            out += ":"
+            out += name.utf8
+            out.append(UInt8(ascii: ":"))
             var found = false
             for header in headers where headerNamesEqual(header.name, name) {
-                if found { out += "," }
-                out += canonicalHeaderValue(header.value)
+                if found { out.append(UInt8(ascii: ",")) }
+                out += canonicalHeaderValue(header.value).utf8
                 found = true
             }
             guard found else { return nil }
-            out += "\n"
+            out.append(0x0A)
         }
-        out += "\n"
-        out += names.joined(separator: ";")
-        out += "\n"
-        out += payloadHash
+        out.append(0x0A)
+        for (index, name) in names.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ";")) }
+            out += name.utf8
+        }
+        out.append(0x0A)
+        out += payloadHash.utf8
         return out
     }
 
     /// The string to sign for a canonical request.
     public static func stringToSign(amzDate: String, scope: Scope, canonicalRequest: String) -> String {
-        "\(algorithm)\n\(amzDate)\n\(scope.string)\n\(Digest.sha256Hex(canonicalRequest))"
+        String(decoding: stringToSignBytes(amzDate: amzDate, scope: scope, canonicalRequest: Array(canonicalRequest.utf8)), as: UTF8.self)
+    }
+
+    /// `stringToSign` as bytes.
+    public static func stringToSignBytes(amzDate: String, scope: Scope, canonicalRequest: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160)
+        out += algorithm.utf8
+        out.append(0x0A)
+        out += amzDate.utf8
+        out.append(0x0A)
+        out += scope.date.utf8
+        out.append(UInt8(ascii: "/"))
+        out += scope.region.utf8
+        out.append(UInt8(ascii: "/"))
+        out += scope.service.utf8
+        out.append(UInt8(ascii: "/"))
+        out += terminator.utf8
+        out.append(0x0A)
+        let digest = canonicalRequest.withUnsafeBytes { (try? Digest.hash(.sha256, $0)) ?? [] }
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in digest {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0f)])
+        }
+        return out
     }
 
     /// kSigning = HMAC chain over "AWS4"+secret, date, region, service, "aws4_request".

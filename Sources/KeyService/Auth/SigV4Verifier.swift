@@ -46,12 +46,19 @@ public final class SigV4Verifier: Sendable {
 
     /// The caller, or the AWS front-end error.
     public func verify(_ request: Request, nowSeconds: Int64) throws(KMSError) -> Caller {
-        func header(_ name: String) -> String? { request.headers.first { SigV4.headerNamesEqual($0.name, name) }?.value }
-        guard let authorization = header("authorization") else {
+        var authorizationHeader: String?
+        var amzDateHeader: String?
+        var contentHashHeader: String?
+        for header in request.headers {
+            if authorizationHeader == nil, SigV4.headerNamesEqual(header.name, "authorization") { authorizationHeader = header.value }
+            else if amzDateHeader == nil, SigV4.headerNamesEqual(header.name, "x-amz-date") { amzDateHeader = header.value }
+            else if contentHashHeader == nil, SigV4.headerNamesEqual(header.name, "x-amz-content-sha256") { contentHashHeader = header.value }
+        }
+        guard let authorization = authorizationHeader else {
             throw KMSError(.missingAuthenticationToken, "Missing Authentication Token")
         }
         let parsed = try Self.parseAuthorization(authorization)
-        guard let amzDate = header("x-amz-date") else {
+        guard let amzDate = amzDateHeader else {
             throw KMSError(.incompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
         }
         guard let requestTime = SigV4.parseAmzDate(amzDate) else {
@@ -63,7 +70,7 @@ public final class SigV4Verifier: Sendable {
         if requestTime > nowSeconds + Self.maxClockSkewSeconds {
             throw KMSError(.invalidSignature, "Signature not yet current: \(amzDate) is still later than \(SigV4.amzDate(unixTime: nowSeconds + Self.maxClockSkewSeconds)) (\(SigV4.amzDate(unixTime: nowSeconds)) + 5 min.)")
         }
-        guard parsed.scope.date == String(amzDate.prefix(8)) else {
+        guard amzDate.utf8.starts(with: parsed.scope.date.utf8), parsed.scope.date.utf8.count == 8 else {
             throw KMSError(.invalidSignature, "Credential should be scoped to a valid date: '\(amzDate.prefix(8))'.")
         }
         guard parsed.scope.region == region else {
@@ -82,32 +89,34 @@ public final class SigV4Verifier: Sendable {
             throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
         }
         let payloadHash = Digest.sha256Hex(request.body)
-        if let declared = header("x-amz-content-sha256"), declared.lowercased() != payloadHash {
+        if let declared = contentHashHeader, declared.lowercased() != payloadHash {
             throw KMSError(.invalidSignature, "The provided 'x-amz-content-sha256' header does not match what was computed.")
         }
-        guard let canonical = SigV4.canonicalRequest(
+        guard let canonical = SigV4.canonicalRequestBytes(
             method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
             headers: request.headers, signedHeaders: parsed.signedHeaders, payloadHash: payloadHash)
         else {
             throw KMSError(.invalidSignature, "A header named in SignedHeaders is missing from the request.")
         }
-        let stringToSign = SigV4.stringToSign(amzDate: amzDate, scope: parsed.scope, canonicalRequest: canonical)
-        let expected: String
+        let stringToSign = SigV4.stringToSignBytes(amzDate: amzDate, scope: parsed.scope, canonicalRequest: canonical)
+        let expected: [UInt8]
         do {
             let key = try signingKey(accessKeyId: parsed.accessKeyId, secret: secret, scope: parsed.scope)
-            expected = try SigV4.signature(signingKey: key, stringToSign: stringToSign)
+            expected = try HMAC.authenticate(.sha256, key: key, data: stringToSign)
         } catch {
             throw KMSError.internalFailure
         }
-        guard constantTimeEquals(Array(expected.utf8), Array(parsed.signature.utf8)) else {
+        // parseAuthorization accepted only 64 hex digits, so the signature decodes to 32 bytes.
+        guard let provided = Hex.decode(parsed.signature), constantTimeEquals(expected, provided) else {
             throw KMSError(.invalidSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
         return caller
     }
 
     private func signingKey(accessKeyId: String, secret: SecureBytes, scope: SigV4.Scope) throws(CryptoError) -> SecureBytes {
-        // Secrets never change for an access key id (a new secret is a new access key).
-        let cacheKey = "\(accessKeyId)|\(scope.string)"
+        // Secrets never change for an access key id (a new secret is a new access key). Region and
+        // service were checked against this verifier's, so the date completes the cache key.
+        let cacheKey = accessKeyId + "|" + scope.date
         if let cached = signingKeys.withLock({ $0[cacheKey] }) { return cached }
         let key = try SigV4.signingKey(secret: secret, scope: scope)
         signingKeys.withLock { cache in
@@ -133,6 +142,21 @@ public final class SigV4Verifier: Sendable {
             return slice
         }
         func text(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+        // A plain loop: the generic `split` was most of this function's time.
+        func split(_ slice: ArraySlice<UInt8>, _ separator: UInt8, omittingEmpty: Bool) -> [ArraySlice<UInt8>] {
+            var parts: [ArraySlice<UInt8>] = []
+            var start = slice.startIndex
+            var index = start
+            while index < slice.endIndex {
+                if slice[index] == separator {
+                    if !(omittingEmpty && start == index) { parts.append(slice[start..<index]) }
+                    start = index + 1
+                }
+                index += 1
+            }
+            if !(omittingEmpty && start == slice.endIndex) { parts.append(slice[start..<slice.endIndex]) }
+            return parts
+        }
         let bytes = Array(value.utf8)
         let header = trimmed(bytes[...])
         guard let space = header.firstIndex(of: UInt8(ascii: " ")) else {
@@ -144,7 +168,7 @@ public final class SigV4Verifier: Sendable {
         var credential: String?
         var signedHeaders: String?
         var signature: String?
-        for part in header[(space + 1)...].split(separator: UInt8(ascii: ",")) {
+        for part in split(header[(space + 1)...], UInt8(ascii: ","), omittingEmpty: true) {
             let item = trimmed(part)
             guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else {
                 throw KMSError(.incompleteSignature, "'\(sanitizedForMessage(text(item), limit: 64))' not a valid key=value pair (missing equal-sign) in Authorization header.")
@@ -162,14 +186,14 @@ public final class SigV4Verifier: Sendable {
         guard let credential, let signedHeaders, let signature else {
             throw KMSError(.incompleteSignature, "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.")
         }
-        let parts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
+        let parts = split(Array(credential.utf8)[...], UInt8(ascii: "/"), omittingEmpty: false).map { text($0) }
         guard parts.count == 5, !parts[0].isEmpty else {
             throw KMSError(.incompleteSignature, "Credential must have the form <access key>/<date>/<region>/<service>/aws4_request.")
         }
         guard parts[4] == SigV4.terminator else {
             throw KMSError(.invalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request'.")
         }
-        let names = signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { String(Substring($0)) }
+        let names = split(Array(signedHeaders.utf8)[...], UInt8(ascii: ";"), omittingEmpty: true).map { text($0) }
         // Header names are visible ASCII; signed ones are given in lower case.
         func isLowercaseToken(_ name: String) -> Bool {
             !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }

@@ -7,42 +7,47 @@ public enum KeyReference: Sendable, Equatable, CustomStringConvertible {
     public enum Forms: Sendable { case keyOnly, keyOrAlias }
 
     /// Parses `raw`, checking ARN region and account against `partition`.
+    /// Works on the bytes: every request that names a key parses it.
     public static func parse(_ raw: String, partition: Partition, accept forms: Forms) throws(KMSError) -> KeyReference {
-        guard !raw.isEmpty, raw.utf8.count <= 2048 else {
+        let bytes = Array(raw.utf8)
+        guard !bytes.isEmpty, bytes.count <= 2048 else {
             throw KMSError.validation("KeyId must be 1 to 2048 characters long.")
         }
-        if raw.hasPrefix("arn:") {
-            // Split on the first five colons of the bytes (Character-level splitting is slow on the hot path).
-            var parts: [Substring] = []
-            var start = raw.utf8.startIndex
-            var index = start
-            while index != raw.utf8.endIndex, parts.count < 5 {
-                if raw.utf8[index] == UInt8(ascii: ":") {
-                    parts.append(raw[start..<index])
-                    start = raw.utf8.index(after: index)
-                }
-                index = raw.utf8.index(after: index)
+        func hasPrefix(_ slice: ArraySlice<UInt8>, _ prefix: StaticString) -> Bool {
+            let count = prefix.utf8CodeUnitCount
+            guard slice.count >= count else { return false }
+            for offset in 0..<count where slice[slice.startIndex + offset] != prefix.utf8Start[offset] { return false }
+            return true
+        }
+        func text(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+        if hasPrefix(bytes[...], "arn:") {
+            // arn:<partition>:kms:<region>:<account>:<resource>; the resource keeps any further colons.
+            var parts: [ArraySlice<UInt8>] = []
+            var start = 0
+            for index in bytes.indices where parts.count < 5 && bytes[index] == UInt8(ascii: ":") {
+                parts.append(bytes[start..<index])
+                start = index + 1
             }
-            parts.append(raw[start...])
-            guard parts.count == 6, parts[1].hasPrefix("aws"), parts[2] == "kms",
+            parts.append(bytes[start...])
+            guard parts.count == 6, hasPrefix(parts[1], "aws"), parts[2].elementsEqual("kms".utf8),
                   !parts[3].isEmpty, !parts[4].isEmpty
             else { throw KMSError(.invalidArn, "Invalid ARN: \(sanitizedForMessage(raw)).") }
-            guard parts[3] == partition.region, parts[4] == partition.account else {
+            guard parts[3].elementsEqual(partition.region.utf8), parts[4].elementsEqual(partition.account.utf8) else {
                 throw KMSError.notFound("Key '\(sanitizedForMessage(raw))' does not exist.")
             }
             let resource = parts[5]
-            if resource.hasPrefix("key/") {
-                let id = String(resource.dropFirst(4))
+            if hasPrefix(resource, "key/") {
+                let id = text(resource.dropFirst(4))
                 guard isKeyId(id) else { throw KMSError.notFound("Invalid keyId '\(sanitizedForMessage(id))'.") }
                 return .keyId(id)
             }
-            if resource.hasPrefix("alias/") {
+            if hasPrefix(resource, "alias/") {
                 guard forms == .keyOrAlias else { throw KMSError.notFound("An alias ARN is not accepted here; use a key id or key ARN.") }
-                return .aliasName(String(resource))
+                return .aliasName(text(resource))
             }
             throw KMSError(.invalidArn, "Invalid ARN resource: \(sanitizedForMessage(raw)).")
         }
-        if raw.hasPrefix("alias/") {
+        if hasPrefix(bytes[...], "alias/") {
             guard forms == .keyOrAlias else { throw KMSError.notFound("An alias is not accepted here; use a key id or key ARN.") }
             return .aliasName(raw)
         }

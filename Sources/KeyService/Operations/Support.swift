@@ -146,7 +146,7 @@ extension KeyService {
     /// The error a key's state gives for cryptographic use, or nil if it is usable.
     /// Imported material past its ValidTo is refused at once, before maintenance deletes it.
     func stateError(_ record: KeyRecord) -> KMSError? {
-        let arn = partition.keyArn(record.id)
+        var arn: String { partition.keyArn(record.id) }  // built only for an error
         if record.state == .enabled, record.expirationModel == .keyMaterialExpires, let validTo = record.validTo, validTo <= now {
             return KMSError(.invalidState, "\(arn) is pending import.")
         }
