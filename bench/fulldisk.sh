@@ -5,11 +5,4 @@
 #
 # usage: bench/fulldisk.sh [--size 24m] [--cycles 2] (bench/proof/fulldisk.py --help); KMS_BIN=path skips the build.
 # Exit status 2 if the tmpfs cannot be mounted (not root).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
-if [ -z "${KMS_BIN:-}" ]; then
-  swift build -c release --product kms >/dev/null
-  export KMS_BIN="$PWD/.build/release/kms"
-fi
-exec .venv/bin/python -u bench/proof/fulldisk.py "$@"
+exec "$(dirname "$0")/proof/run.sh" fulldisk "$@"

@@ -7,12 +7,4 @@
 #
 # usage: bench/load.sh [--duration 15s] [--repeat 3] [--connections 64] [--keys 100000] [--spread 10000] [--max-growth 20]
 #        (bench/proof/load.py --help for all options); KMS_BIN=path skips the release build.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-scripts/setup.sh >/dev/null
-if [ -z "${KMS_BIN:-}" ]; then
-  swift build -c release --product kms >/dev/null
-  export KMS_BIN="$PWD/.build/release/kms"
-fi
-exec .venv/bin/python -u bench/proof/load.py "$@"
+exec "$(dirname "$0")/proof/run.sh" load --wrk "$@"

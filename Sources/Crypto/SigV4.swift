@@ -30,8 +30,14 @@ public enum SigV4 {
     public static func uriEncode(_ string: some StringProtocol, encodeSlash: Bool = true) -> String {
         var out = [UInt8]()
         out.reserveCapacity(string.utf8.count)
-        let hex = Array("0123456789ABCDEF".utf8)
-        for byte in string.utf8 {
+        appendURIEncoded(string.utf8, encodeSlash: encodeSlash, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let upperHex = Array("0123456789ABCDEF".utf8)
+
+    static func appendURIEncoded(_ bytes: some Sequence<UInt8>, encodeSlash: Bool, to out: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
@@ -41,11 +47,10 @@ public enum SigV4 {
                 out.append(byte)
             default:
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0f)])
+                out.append(upperHex[Int(byte >> 4)])
+                out.append(upperHex[Int(byte & 0x0f)])
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Percent-decodes `string`; nil if an escape is malformed.
@@ -85,24 +90,9 @@ public enum SigV4 {
         }
         var out: [UInt8] = []
         out.reserveCapacity(path.count + 8)
-        let hex = Array("0123456789ABCDEF".utf8)
-        func encode(_ bytes: ArraySlice<UInt8>) {
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-                    UInt8(ascii: "."), UInt8(ascii: "~"):
-                    out.append(byte)
-                default:
-                    out.append(UInt8(ascii: "%"))
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0x0f)])
-                }
-            }
-        }
         for segment in segments {
             out.append(UInt8(ascii: "/"))
-            encode(segment)
+            appendURIEncoded(segment, encodeSlash: true, to: &out)
         }
         if segments.isEmpty || path.last == UInt8(ascii: "/") { out.append(UInt8(ascii: "/")) }
         return out
@@ -233,12 +223,7 @@ public enum SigV4 {
         out.append(UInt8(ascii: "/"))
         out += terminator.utf8
         out.append(0x0A)
-        let digest = canonicalRequest.withUnsafeBytes { (try? Digest.hash(.sha256, $0)) ?? [] }
-        let hex = Array("0123456789abcdef".utf8)
-        for byte in digest {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0f)])
-        }
+        out += canonicalRequest.withUnsafeBytes { Digest.sha256Hex($0) }.utf8
         return out
     }
 

@@ -10,16 +10,23 @@ import Logging
 //
 //   swift run -c release kms-microbench
 
+func microseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+}
+
+/// Prints the median of per-iteration times (µs) under `name`.
+func report(_ name: String, perIteration rounds: [Double]) {
+    print(name.padding(toLength: 44, withPad: " ", startingAt: 0), String(format: "%8.2f µs", rounds.sorted()[rounds.count / 2]))
+}
+
 func measure(_ name: String, iterations: Int = 100_000, _ body: () throws -> Void) rethrows {
     var rounds: [Double] = []
     for _ in 0..<5 {
         let start = ContinuousClock.now
         for _ in 0..<iterations { try body() }
-        let elapsed = ContinuousClock.now - start
-        rounds.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+        rounds.append(microseconds(ContinuousClock.now - start) / Double(iterations))
     }
-    let median = rounds.sorted()[2] / Double(iterations)
-    print(name.padding(toLength: 44, withPad: " ", startingAt: 0), String(format: "%8.2f µs", median))
+    report(name, perIteration: rounds)
 }
 
 let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -67,12 +74,11 @@ let rounds = try await Task.detached { [service, gdkInput, context] in
     for _ in 0..<5 {
         let start = ContinuousClock.now
         for _ in 0..<50_000 { _ = try await service.perform(GenerateDataKey.self, gdkInput, context: context) }
-        let elapsed = ContinuousClock.now - start
-        rounds.append((Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12) / 50_000)
+        rounds.append(microseconds(ContinuousClock.now - start) / 50_000)
     }
     return rounds
 }.value
-print("GenerateDataKey through the core".padding(toLength: 44, withPad: " ", startingAt: 0), String(format: "%8.2f µs", rounds.sorted()[2]))
+report("GenerateDataKey through the core", perIteration: rounds)
 
 // The audit log: 64 concurrent appenders (group commit, fsync per batch) on a temporary file.
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kms-microbench-\(getpid())")

@@ -46,12 +46,12 @@ enum WireJSONFuzzHarness {
 
     static func decode<Input: OperationInput>(_ type: Input.Type, _ value: JSONValue) -> String? {
         do {
-            _ = try StrictInput<Input>.decode(value)
+            _ = try WireDecoder.decode(Input.self, from: value, strict: true)
         } catch {
             if KMSError.fromDecoding(error).isServerFault { return "\(Input.self) (REST): a server fault" }
         }
         do {
-            _ = try WireDecoder.decode(LenientInput<Input>.self, from: value, memberName: WireCoding.awsMemberName)
+            _ = try WireDecoder.decode(Input.self, from: value, memberName: WireCoding.awsMemberName)
         } catch {
             if AWSDoor.awsDecodingError(error).isServerFault { return "\(Input.self) (AWS): a server fault" }
         }

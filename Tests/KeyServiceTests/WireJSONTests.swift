@@ -143,11 +143,11 @@ import Testing
         #expect(error(#"{"keyId":"k","dryRun":"\#(secret)"}"#)?.message.contains(secret) == false)
     }
 
-    @Test func strictInputRefusesUnknownMembersLenientIgnoresThem() throws {
+    @Test func strictDecodingRefusesUnknownMembersLenientIgnoresThem() throws {
         let json = try parse(#"{"keyId":"k","keySpec":"AES_256","surprise":1}"#)
-        let refused = #expect(throws: KMSError.self) { try StrictInput<GenerateDataKey.Input>.decode(json) }
+        let refused = #expect(throws: KMSError.self) { try WireDecoder.decode(GenerateDataKey.Input.self, from: json, strict: true) }
         #expect(refused?.message == "Unknown field 'surprise'.")
-        let input = try WireDecoder.decode(LenientInput<GenerateDataKey.Input>.self, from: json).value
+        let input = try WireDecoder.decode(GenerateDataKey.Input.self, from: json)
         #expect(input.keyId == "k")
     }
 
@@ -169,8 +169,8 @@ import Testing
         let lenient = try WireDecoder.decode(Sample.self, from: try parse(#"{"keyId":"k","numberOfBytes":null,"tags":[{"tagKey":"x","tagValue":"y","extra":1}]}"#))
         #expect(lenient.numberOfBytes == nil && lenient.tags?.count == 1)
         // An input with no members refuses any member.
-        #expect(throws: KMSError.self) { try StrictInput<EmptyInput>.decode(try parse(#"{"x":1}"#)) }
-        #expect(throws: Never.self) { try StrictInput<EmptyInput>.decode(.emptyObject) }
+        #expect(throws: KMSError.self) { try WireDecoder.decode(EmptyInput.self, from: try parse(#"{"x":1}"#), strict: true) }
+        #expect(throws: Never.self) { try WireDecoder.decode(EmptyInput.self, from: .emptyObject, strict: true) }
     }
 
     // MARK: Encoding

@@ -191,6 +191,17 @@ class Server:
                                    capture_output=True, text=True, timeout=600)
         return completed.returncode == 0, (completed.stdout + completed.stderr).strip()
 
+    def stop_and_verify(self, failures, label="audit verify", timeout=60):
+        """SIGTERM if it runs, then the offline audit verification; what went wrong goes to `failures`."""
+        if self.alive():
+            rc = self.stop(timeout=timeout)
+            if rc != 0:
+                failures.append(f"server exited {rc} on SIGTERM")
+        ok, output = self.audit_verify()
+        log(f"{label}: {output}")
+        if not ok:
+            failures.append(f"{label}: {output}")
+
 
 def read_credentials(path):
     parser = configparser.ConfigParser()

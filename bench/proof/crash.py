@@ -255,13 +255,7 @@ def main(argv=None):
             log(f"final check: {len(journal.keys)} keys, {len(journal.ciphertexts)} ciphertexts from all rounds")
             failures += check_keys(client, journal, list(journal.keys))
             failures += check_ciphertexts(client, journal.ciphertexts)
-            rc = server.stop()
-            if rc != 0:
-                failures.append(f"server exited {rc} on SIGTERM")
-            ok, output = server.audit_verify()
-            log(f"audit verify (stopped server): {output}")
-            if not ok:
-                failures.append(f"final audit verify: {output}")
+            server.stop_and_verify(failures, "final audit verify")
             recorded = audit_request_ids(server.data_dir)
             missing = [rid for rid, _, _ in journal.request_ids if recorded.get(rid, (None,))[0] != "allowed"]
             if missing:

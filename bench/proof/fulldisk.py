@@ -305,14 +305,7 @@ def main(argv=None):
                 f"/v1/ready {c['ready_after']}; 3 s of load after: {dict(after.statuses)}")
             facts["cycles"].append(c)
 
-        if server.alive():
-            rc = server.stop()
-            if rc != 0:
-                failures.append(f"server exited {rc} on SIGTERM")
-        ok, output = server.audit_verify()
-        log(f"audit verify (stopped server): {output}")
-        if not ok:
-            failures.append(f"audit verify: {output}")
+        server.stop_and_verify(failures, "audit verify (stopped server)")
         for db in ("kms.db", "audit.db"):
             result = integrity_check(f"{server.data_dir}/{db}")
             log(f"{db}: integrity_check {result}")

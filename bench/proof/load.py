@@ -174,13 +174,7 @@ def main(argv=None):
         for server in (small, large):
             if not server.process:
                 continue
-            rc = server.stop(timeout=300)
-            if rc != 0:
-                failures.append(f"server exited {rc} on SIGTERM")
-            ok, output = server.audit_verify()
-            log(f"audit verify ({os.path.basename(server.data_dir)}): {output}")
-            if not ok:
-                failures.append(f"audit verify failed: {output}")
+            server.stop_and_verify(failures, f"audit verify ({os.path.basename(server.data_dir)})", timeout=300)
     finally:
         small.kill()
         large.kill()

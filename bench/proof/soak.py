@@ -126,13 +126,7 @@ def main(argv=None):
             f.write("seconds\tvmrss_kib\tvmhwm_kib\tloadavg\n")
             for s in samples:
                 f.write(f"{s[0]:.1f}\t{s[1]}\t{s[2]}\t{s[3]}\n")
-        rc = server.stop(timeout=300)
-        if rc != 0:
-            failures.append(f"server exited {rc} on SIGTERM")
-        ok, output = server.audit_verify()
-        log(f"audit verify: {output}")
-        if not ok:
-            failures.append(f"audit verify: {output}")
+        server.stop_and_verify(failures, timeout=300)
     finally:
         stop_sampling.set()
         server.kill()

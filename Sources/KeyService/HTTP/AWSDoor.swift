@@ -27,7 +27,7 @@ enum AWSDoor {
         AWSOperation(name: name, action: Op.action) { body, service, context throws(KMSError) in
             let input: Op.Input
             do {
-                input = try WireDecoder.decode(LenientInput<Op.Input>.self, from: body, memberName: WireCoding.awsMemberName).value
+                input = try WireDecoder.decode(Op.Input.self, from: body, memberName: WireCoding.awsMemberName)
             } catch {
                 throw awsDecodingError(error)
             }

@@ -37,13 +37,14 @@ struct FrontDoor: Sendable {
     ) async -> Response {
         let requestId = Self.newRequestId()
         let started = ContinuousClock.now
+        let sourceAddress = context.remoteAddress?.ipAddress
+        let userAgent = request.headers[.userAgent].map { String($0.prefix(512)) }
         guard audit.isHealthy else {
             // Refused before anything ran (not even authentication); the record is written once the log recovers.
             let refusal = KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can.")
             audit.enqueue(AuditRecord(
                 sequence: 0, time: service.now.microseconds, requestId: requestId,
-                sourceAddress: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
-                api: api.rawValue, action: action, outcome: .error, errorCode: refusal.code.awsType,
+                sourceAddress: sourceAddress, userAgent: userAgent, api: api.rawValue, action: action, outcome: .error, errorCode: refusal.code.awsType,
                 reason: "refused unauthenticated: the audit log could not be written"))
             return errorResponse(refusal, requestId)
         }
@@ -51,7 +52,8 @@ struct FrontDoor: Sendable {
         var caller: Caller?
         let result: Result<Response, KMSError>
         do throws(KMSError) {
-            let authenticated = try await authenticate(request, context: context, requestId: requestId, api: api, bodyLimit: bodyLimit, note: note)
+            let authenticated = try await authenticate(request, context: context, requestId: requestId, api: api, bodyLimit: bodyLimit,
+                                                             sourceAddress: sourceAddress, note: note)
             caller = authenticated.context.caller
             if let rateLimiter, !rateLimiter.allow(authenticated.context.caller.principalId) {
                 metrics.throttle()
@@ -67,7 +69,7 @@ struct FrontDoor: Sendable {
         let record = AuditRecord(
             sequence: 0, time: service.now.microseconds, requestId: requestId,
             principalId: caller?.principalId, principalName: caller?.principalName, accessKeyId: caller?.accessKeyId,
-            sourceAddress: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
+            sourceAddress: sourceAddress, userAgent: userAgent,
             api: api.rawValue, action: fields.action ?? action, keyId: fields.keyId, keyVersion: fields.keyVersion,
             keyReference: fields.keyReference, encryptionContext: fields.encryptionContext, grantId: fields.grantId,
             outcome: failure == nil ? .allowed : (failure?.code == .accessDenied ? .denied : .error),
@@ -88,7 +90,7 @@ struct FrontDoor: Sendable {
     }
 
     /// Collects the body (up to `limit`) and verifies its signature.
-    func authenticate(_ request: Request, context: AppRequestContext, requestId: String, api: API, bodyLimit: Int,
+    func authenticate(_ request: Request, context: AppRequestContext, requestId: String, api: API, bodyLimit: Int, sourceAddress: String?,
                       note: AuditNote) async throws(KMSError) -> Authenticated {
         var request = request
         let body: ByteBuffer
@@ -112,8 +114,7 @@ struct FrontDoor: Sendable {
         service.recordUse(accessKeyId: caller.accessKeyId)
         return Authenticated(body: body, context: CallContext(
             requestId: requestId, caller: caller, api: api,
-            sourceAddress: context.remoteAddress?.ipAddress,
-            userAgent: request.headers[.userAgent], logger: logger, note: note))
+            sourceAddress: sourceAddress, userAgent: request.headers[.userAgent], logger: logger, note: note))
     }
 
     static func newRequestId() -> String { UUIDString.random() }

@@ -35,13 +35,13 @@ enum RESTDoor {
         path pathFields: [String: String] = [:], query: [String: (field: String, type: RESTRoute.QueryType)] = [:]
     ) -> RESTRoute {
         RESTRoute(
-            method: method, path: path, action: Op.action, operationId: String(describing: Op.self),
+            method: method, path: path, action: Op.action, operationId: Op.name,
             bodyLimit: defaultBodyLimit, status: status,
             pathFields: pathFields, queryFields: query
         ) { json, service, context throws(KMSError) in
             let input: Op.Input
             do {
-                input = try StrictInput<Op.Input>.decode(json)
+                input = try WireDecoder.decode(Op.Input.self, from: json, strict: true)
             } catch {
                 throw KMSError.fromDecoding(error)
             }

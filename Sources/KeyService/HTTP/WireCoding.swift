@@ -21,6 +21,12 @@ enum WireCoding {
         }
     }
 
+    /// `outer.inner.name` for a member at `codingPath` (array positions left out), safe to echo in an error.
+    static func fieldPath(_ codingPath: [any CodingKey], then name: String? = nil) -> String {
+        let names = codingPath.filter { $0.intValue == nil }.map(\.stringValue) + (name.map { [$0] } ?? [])
+        return sanitizedForMessage(names.joined(separator: "."), limit: 64)
+    }
+
     /// `KeyId` → `keyId`; `AWSAccountId` → `awsAccountId`. (Member names are ASCII.)
     static func camelCase(_ name: String) -> String {
         if name == "AWSAccountId" { return "awsAccountId" }
@@ -40,44 +46,17 @@ enum WireCoding {
     }
 }
 
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-/// Decodes an input strictly (REST): members its `CodingKeys` (and those of the
-/// types inside it) do not list are refused, and so are nulls.
-enum StrictInput<T: OperationInput> {
-    static func decode(_ json: JSONValue) throws -> T {
-        try WireDecoder.decode(T.self, from: json, strict: true)
-    }
-}
-
-/// Decodes an input and ignores unknown members (AWS: SDKs of different ages send different sets).
-struct LenientInput<T: OperationInput>: Decodable {
-    let value: T
-    init(from decoder: any Decoder) throws {
-        _ = try decoder.container(keyedBy: AnyKey.self)  // the body must be a JSON object
-        value = try T(from: decoder)
-    }
-}
-
 extension KMSError {
     /// Turns a decoding failure into the caller's error, naming the field but never its value.
-    static func fromDecoding(_ error: any Error, fieldName: (String) -> String = { $0 }) -> KMSError {
+    static func fromDecoding(_ error: any Error) -> KMSError {
         if let error = error as? KMSError { return error }
         guard let error = error as? DecodingError else {
             return KMSError(.serialization, "The request body is not valid JSON.")
         }
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.filter { $0.intValue == nil }.map { fieldName($0.stringValue) }.joined(separator: ".")
-        }
+        func path(_ context: DecodingError.Context) -> String { WireCoding.fieldPath(context.codingPath) }
         switch error {
         case .keyNotFound(let key, let context):
-            let prefix = path(context)
-            return .validation("Field '\(prefix.isEmpty ? "" : prefix + ".")\(fieldName(key.stringValue))' is required.")
+            return .validation("Field '\(WireCoding.fieldPath(context.codingPath, then: key.stringValue))' is required.")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             if context.codingPath.isEmpty { return KMSError(.serialization, "The request body must be a JSON object.") }
             return .validation("Field '\(path(context))' has the wrong type.")

@@ -63,11 +63,8 @@ struct WireDecoder: Decoder {
         return child
     }
 
-    /// `outer.inner.name` for a member of this object (array positions left out), safe to echo.
-    func fieldName(_ name: String) -> String {
-        let path = codingPath.filter { $0.intValue == nil }.map(\.stringValue) + [name]
-        return sanitizedForMessage(path.joined(separator: "."), limit: 64)
-    }
+    /// `outer.inner.name` for a member of this object, safe to echo.
+    func fieldName(_ name: String) -> String { WireCoding.fieldPath(codingPath, then: name) }
 
     func mismatch(_ type: Any.Type) -> DecodingError {
         if value == .null {

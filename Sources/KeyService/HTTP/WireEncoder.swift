@@ -20,7 +20,7 @@ struct WireEncoder {
         let root = try EncodingNode.box(value, codingPath: [], style: self, mapsNames: true)
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        root.write(into: &out)
+        JSONWriter.write(root.json, into: &out)
         return out
     }
 }
@@ -40,25 +40,12 @@ enum EncodingNode {
         var elements: [EncodingNode] = []
     }
 
-    func write(into out: inout [UInt8]) {
+    /// The finished value (what the containers added, in order).
+    var json: JSONValue {
         switch self {
-        case .value(let value): JSONWriter.write(value, into: &out)
-        case .object(let storage):
-            out.append(UInt8(ascii: "{"))
-            for (offset, member) in storage.members.enumerated() {
-                if offset > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                member.value.write(into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        case .array(let storage):
-            out.append(UInt8(ascii: "["))
-            for (offset, element) in storage.elements.enumerated() {
-                if offset > 0 { out.append(UInt8(ascii: ",")) }
-                element.write(into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+        case .value(let value): value
+        case .object(let storage): .object(storage.members.map { JSONMember(key: $0.key, value: $0.value.json) })
+        case .array(let storage): .array(storage.elements.map(\.json))
         }
     }
 

@@ -294,6 +294,8 @@ enum JSONWriter {
         }
     }
 
+    private static let lowerHex = Array("0123456789abcdef".utf8)
+
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         let utf8 = text.utf8
@@ -310,10 +312,9 @@ enum JSONWriter {
                 case 0x08: out.append(contentsOf: #"\b"#.utf8)
                 case 0x0C: out.append(contentsOf: #"\f"#.utf8)
                 case ..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
                     out.append(contentsOf: #"\u00"#.utf8)
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
+                    out.append(lowerHex[Int(byte >> 4)])
+                    out.append(lowerHex[Int(byte & 0xF)])
                 default: out.append(byte)
                 }
             }
