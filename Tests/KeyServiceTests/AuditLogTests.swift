@@ -1,5 +1,7 @@
 import Foundation
 import KeyCrypto
+import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 @testable import KeyService
@@ -60,6 +62,53 @@ import Testing
 
     static func append(_ range: ClosedRange<Int>, to log: AuditLog) async throws {
         for n in range { try await log.append(record(n)) }
+    }
+
+    /// The chain's input is a fixed byte layout: the record's canonical form hashes to the
+    /// value computed independently (Python, from the layout in AuditRecord.canonicalBytes:
+    /// "kms-audit-record-v1", then per field 0 for none or 1, u32 big-endian length, UTF-8;
+    /// the context as its count and then its pairs sorted by key bytes).
+    @Test func canonicalFormAndChainHashAreKnownAnswers() throws {
+        let record = AuditRecord(
+            sequence: 7, time: 1_700_000_000_123_456, requestId: "req-1", principalId: "p-1", principalName: "alice",
+            accessKeyId: "AKIAEXAMPLE", sourceAddress: "127.0.0.1", userAgent: "curl/8", api: "rest", action: "GenerateDataKey",
+            keyId: "k-1", keyVersion: 2, keyReference: "alias/app", encryptionContext: ["b": "2", "a": "1", "é": "x"],
+            grantId: nil, outcome: .allowed, errorCode: nil, reason: nil)
+        #expect(Hex.encode(try Digest.hash(.sha256, record.canonicalBytes))
+            == "d3be8f27372251dedc7e4d78681b5e21814f1d66d8e0cc67951f59ccb6fc976b")
+        #expect(Hex.encode(record.chainHash(previous: (0..<32).map { UInt8($0) }))
+            == "64b68b6fb97568d1543f5e618c2fff486e72163ae6968031b966c3a22633de7b")
+    }
+
+    /// Given the request's event loop, a waiter is resumed through that loop (so the response
+    /// is written from the connection's own thread): while the loop is busy the append, though
+    /// durable, does not return; once the loop is free it does. Without a loop it returns at once.
+    @Test func appendResumesTheWaiterOnItsEventLoop() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let gate = DispatchSemaphore(value: 0)
+        loop.execute { gate.wait() }  // the loop is busy until the gate opens
+        final class Flag: Sendable { let raised = Mutex(false) }
+        let returned = Flag()
+        let waiter = Task {
+            try await log.append(Self.record(1), resumingOn: loop)
+            returned.raised.withLock { $0 = true }
+        }
+        // The record becomes durable while the loop is still busy...
+        for _ in 0..<500 where log.lastSequence < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(log.lastSequence == 1)
+        try await log.append(Self.record(2))  // no loop: returns as soon as it is durable
+        try await Task.sleep(for: .milliseconds(100))
+        // ...but its waiter has not been resumed, since that happens on the loop.
+        #expect(!returned.raised.withLock { $0 })
+        gate.signal()
+        try await waiter.value
+        #expect(returned.raised.withLock { $0 })
+        #expect(try f.records().map(\.record.requestId) == ["request-1", "request-2"])
+        try await group.shutdownGracefully()
     }
 
     @Test func recordsAreNumberedChainedAndCheckpointedEveryN() async throws {

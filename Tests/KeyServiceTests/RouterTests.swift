@@ -222,6 +222,52 @@ import Testing
         }
     }
 
+    /// Query parameters are held to the body's rules: unknown, repeated and empty ones are refused
+    /// (also on routes that take none), and nothing runs.
+    @Test func queryParametersAreStrict() async throws {
+        let (server, credentials) = try await Self.makeServer()
+        try await server.application.test(.router) { client in
+            let c = SignedClient(client: client, credentials: credentials)
+            let cases: [(HTTPRequest.Method, String, String, String?, String)] = [
+                (.get, "/v1/keys", "limt=5", nil, "Unknown query parameter 'limt'"),
+                (.get, "/v1/keys", "marker=", nil, "must not be empty"),
+                (.get, "/v1/keys", "limit=", nil, "must not be empty"),
+                (.get, "/v1/keys", "limit=1&limit=2", nil, "more than once"),
+                (.get, "/v1/aliases", "keyId=", nil, "must not be empty"),
+                (.post, "/v1/keys", "description=x", "{}", "Unknown query parameter 'description'"),
+                (.post, "/v1/random", "numberOfBytes=8", #"{"numberOfBytes":8}"#, "Unknown query parameter"),
+            ]
+            for (method, path, query, body, message) in cases {
+                let response = try await c.send(method, path, query: query, body: body)
+                #expect(response.status == .badRequest, "\(method) \(path)?\(query)")
+                #expect(try Self.errorCode(response) == "ValidationError", "\(path)?\(query)")
+                let text = try #require((try Self.json(response)["error"] as? [String: Any])?["message"] as? String)
+                #expect(text.contains(message), "\(path)?\(query): \(text)")
+            }
+            // The refused POST created no key; a known, non-empty parameter still works.
+            let list = try await c.send(.get, "/v1/keys", query: "limit=5")
+            #expect(list.status == .ok)
+            #expect((try Self.json(list)["keys"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    /// An update that changes nothing is refused rather than answered as a success.
+    @Test func updateRoleWithNothingToChangeIsRefused() async throws {
+        let (server, credentials) = try await Self.makeServer()
+        try await server.application.test(.router) { client in
+            let c = SignedClient(client: client, credentials: credentials)
+            let created = try await c.send(.post, "/v1/roles", body: #"{"name":"auditors-2","actions":["audit:ReadAuditLog"]}"#)
+            #expect(created.status == .created)
+            for body in [nil, "{}"] as [String?] {
+                let response = try await c.send(.patch, "/v1/roles/auditors-2", body: body)
+                #expect(response.status == .badRequest, "\(body ?? "no body")")
+                #expect(try Self.errorCode(response) == "ValidationError")
+            }
+            let changed = try await c.send(.patch, "/v1/roles/auditors-2", body: #"{"description":"reads the log"}"#)
+            #expect(changed.status == .ok)
+        }
+    }
+
     @Test func listingPaginatesThroughQueryMarkers() async throws {
         let (server, credentials) = try await Self.makeServer()
         try await server.application.test(.router) { client in

@@ -143,6 +143,37 @@ import Testing
         #expect(error(#"{"keyId":"k","dryRun":"\#(secret)"}"#)?.message.contains(secret) == false)
     }
 
+    /// `[String: String]` and `[String]` are read without the generic containers; they must
+    /// give what the generic path gives, including its errors, through both doors.
+    @Test func stringMapsAndStringArraysDecodeAndFailLikeTheGenericPath() throws {
+        struct Shapes: Decodable, Equatable {
+            var context: [String: String]?
+            var tokens: [String]?
+            var nested: [String: [String: String]]?
+        }
+        let shapes = try decode(Shapes.self, #"{"context":{"Z":"1","a":""},"tokens":["x","y"],"nested":{"k":{"Q":"v"}}}"#)
+        #expect(shapes == Shapes(context: ["Z": "1", "a": ""], tokens: ["x", "y"], nested: ["k": ["Q": "v"]]))
+        #expect(try decode(Shapes.self, #"{"context":{},"tokens":[]}"#) == Shapes(context: [:], tokens: []))
+        // AWS spelling renames members, never a map's keys.
+        #expect(try decode(Shapes.self, #"{"Context":{"Key":"V"}}"#, aws: true).context == ["Key": "V"])
+        func message(_ text: String, strict: Bool = false) -> String? {
+            do {
+                _ = try WireDecoder.decode(Shapes.self, from: try parse(text), strict: strict)
+                return nil
+            } catch {
+                return KMSError.fromDecoding(error).message
+            }
+        }
+        #expect(message(#"{"context":{"k":5}}"#) == "Field 'context.k' has the wrong type.")
+        #expect(message(#"{"context":{"k":null}}"#) == "Field 'context.k' has the wrong type.")
+        #expect(message(#"{"context":["k"]}"#) == "Field 'context' has the wrong type.")
+        #expect(message(#"{"context":"k"}"#) == "Field 'context' has the wrong type.")
+        #expect(message(#"{"tokens":["a",7]}"#) == "Field 'tokens' has the wrong type.")
+        #expect(message(#"{"tokens":{"a":"b"}}"#) == "Field 'tokens' has the wrong type.")
+        #expect(message(#"{"tokens":[null]}"#, strict: true) == "Field 'tokens' has the wrong type.")
+        #expect(message(#"{"nested":{"k":{"Q":1}}}"#) == "Field 'nested.k.Q' has the wrong type.")
+    }
+
     @Test func strictDecodingRefusesUnknownMembersLenientIgnoresThem() throws {
         let json = try parse(#"{"keyId":"k","keySpec":"AES_256","surprise":1}"#)
         let refused = #expect(throws: KMSError.self) { try WireDecoder.decode(GenerateDataKey.Input.self, from: json, strict: true) }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import KeyCrypto
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -19,6 +20,8 @@ public final class AuditLog: Sendable {
     struct Pending {
         var record: AuditRecord
         var continuation: CheckedContinuation<Void, any Error>?
+        /// Where the waiting request runs; it is resumed there (see `append`).
+        var eventLoop: (any EventLoop)? = nil
     }
 
     struct WriterState {
@@ -95,11 +98,16 @@ public final class AuditLog: Sendable {
     public var lastSequence: Int64 { writer.withLock { $0.lastSequence } }
 
     /// Appends a record (its sequence is assigned here) and returns once it is durable.
-    public func append(_ record: AuditRecord) async throws {
+    ///
+    /// Given the event loop of the request's connection, the writer resumes the
+    /// caller there, all the batch's callers of one loop in one hop: the response
+    /// is then written from the loop that owns the connection, instead of each
+    /// request waking some other thread and its write hopping back.
+    public func append(_ record: AuditRecord, resumingOn eventLoop: (any EventLoop)? = nil) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let start = writer.withLock { state -> Bool? in
                 guard state.pending.count < Self.maxPending else { return nil }
-                state.pending.append(Pending(record: record, continuation: continuation))
+                state.pending.append(Pending(record: record, continuation: continuation, eventLoop: eventLoop))
                 if state.writing { return false }
                 state.writing = true
                 return true
@@ -155,9 +163,9 @@ public final class AuditLog: Sendable {
             }
             guard let batch else { return }
             do {
-                let written = try write(batch.map(\.record))
+                let written = try write(batch)
                 writer.withLock { $0.healthy = true }
-                for pending in batch { pending.continuation?.resume() }
+                Self.resume(batch, with: .success(()))
                 if let observer { for record in written { observer(record) } }
             } catch {
                 let wasHealthy = writer.withLock { state -> Bool in
@@ -173,9 +181,30 @@ public final class AuditLog: Sendable {
                 }
                 if wasHealthy { logger.critical("audit log write failed; refusing requests until it recovers", metadata: ["error": "\(error)"]) }
                 let failure = KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed.")
-                for pending in batch { pending.continuation?.resume(throwing: failure) }
+                Self.resume(batch, with: .failure(failure))
                 queue.asyncAfter(deadline: .now() + .seconds(1)) { self.retry() }
                 return
+            }
+        }
+    }
+
+    /// Resumes the batch's waiters: those with an event loop on it (one task per loop),
+    /// the others here.
+    private static func resume(_ batch: [Pending], with result: Result<Void, KMSError>) {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, waiters: [CheckedContinuation<Void, any Error>])] = [:]
+        for index in batch.indices {
+            // Fields, not the element: copying a Pending copies its record.
+            guard let continuation = batch[index].continuation else { continue }
+            guard let loop = batch[index].eventLoop else {
+                continuation.resume(with: result.mapError { $0 as any Error })
+                continue
+            }
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].waiters.append(continuation)
+        }
+        for (_, group) in byLoop {
+            let waiters = group.waiters
+            group.loop.execute {
+                for waiter in waiters { waiter.resume(with: result.mapError { $0 as any Error }) }
             }
         }
     }
@@ -190,7 +219,7 @@ public final class AuditLog: Sendable {
     }
 
     /// One transaction: the batch's records, chained, and a checkpoint if due.
-    private func write(_ records: [AuditRecord]) throws -> [AuditRecord] {
+    private func write(_ batch: [Pending]) throws -> [AuditRecord] {
         let (startSequence, startHash, sinceCheckpoint, lastCheckpointTime, requested) = writer.withLock {
             ($0.lastSequence, $0.lastHash, $0.sinceCheckpoint, $0.lastCheckpointTime, $0.checkpointRequested)
         }
@@ -198,13 +227,13 @@ public final class AuditLog: Sendable {
         var hash = startHash
         var written: [AuditRecord] = []
         var hashes: [[UInt8]] = []
-        written.reserveCapacity(records.count)
-        hashes.reserveCapacity(records.count)
-        for var record in records where record.requestId != "" {
+        written.reserveCapacity(batch.count)
+        hashes.reserveCapacity(batch.count)
+        for index in batch.indices where batch[index].record.requestId != "" {
+            written.append(batch[index].record)
             sequence += 1
-            record.sequence = sequence
-            hash = record.chainHash(previous: hash)
-            written.append(record)
+            written[written.count - 1].sequence = sequence
+            hash = written[written.count - 1].chainHash(previous: hash)
             hashes.append(hash)
         }
         let now = clock().microseconds
@@ -222,8 +251,8 @@ public final class AuditLog: Sendable {
                 let db = database.sqlite
                 try db.transaction {
                     let insert = try database.preparedInsert()
-                    for (record, recordHash) in zip(written, hashes) {
-                        try AuditSchema.insert(record, hash: recordHash, using: insert)
+                    for index in written.indices {
+                        try AuditSchema.insert(written[index], hash: hashes[index], using: insert)
                     }
                     if let checkpoint { try AuditSchema.insert(checkpoint, db) }
                 }

@@ -59,14 +59,26 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// The record's bytes as hashed into the chain: a version tag, then every
     /// field in a fixed order, each length-prefixed (absent fields distinct from empty).
     public var canonicalBytes: [UInt8] {
-        var out = Array("kms-audit-record-v1".utf8)
+        var out: [UInt8] = []
+        appendCanonicalBytes(to: &out)
+        return out
+    }
+
+    /// Appends `canonicalBytes` to `out` (written once per record, so without
+    /// intermediate arrays).
+    func appendCanonicalBytes(to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 512)
+        out.append(contentsOf: "kms-audit-record-v1".utf8)
         func put(_ value: String?) {
             guard let value else { out.append(0); return }
             out.append(1)
-            let bytes = Array(value.utf8)
-            let n = UInt32(bytes.count)
-            out += [UInt8(n >> 24), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)]
-            out += bytes
+            let utf8 = value.utf8
+            let n = UInt32(utf8.count)
+            out.append(UInt8(n >> 24))
+            out.append(UInt8(truncatingIfNeeded: n >> 16))
+            out.append(UInt8(truncatingIfNeeded: n >> 8))
+            out.append(UInt8(truncatingIfNeeded: n))
+            out.append(contentsOf: utf8)
         }
         put(String(sequence))
         put(String(time))
@@ -83,7 +95,7 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         put(keyReference)
         if let context = encryptionContext {
             put(String(context.count))
-            for (key, value) in context.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
+            for (key, value) in context.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
                 put(key)
                 put(value)
             }
@@ -94,12 +106,12 @@ public struct AuditRecord: Sendable, Equatable, Codable {
         put(outcome.rawValue)
         put(errorCode)
         put(reason)
-        return out
     }
 
     /// The chain hash after this record: SHA-256(previous hash ‖ canonical bytes).
     public func chainHash(previous: [UInt8]) -> [UInt8] {
-        let bytes = previous + canonicalBytes
+        var bytes = previous
+        appendCanonicalBytes(to: &bytes)
         return (try? Digest.hash(.sha256, bytes)) ?? []
     }
 

@@ -76,7 +76,7 @@ struct FrontDoor: Sendable {
             errorCode: failure.map { $0.code.awsType }, reason: failure?.code == .accessDenied ? fields.reason : nil)
         metrics.record(action: record.action, outcome: record.outcome, duration: ContinuousClock.now - started)
         do {
-            try await audit.append(record)
+            try await audit.append(record, resumingOn: context.channel.eventLoop)
         } catch {
             logFailure(KMSError(.auditUnavailable, ""), requestId: requestId, route: action)
             return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed."), requestId)

@@ -161,7 +161,8 @@ enum RESTDoor {
     /// The JSON body with path and query values added as input fields.
     static func mergedInput(_ route: RESTRoute, body: ByteBuffer, request: Request, context: AppRequestContext) throws(KMSError) -> JSONValue {
         let json = try body.withUnsafeReadableBytes { (bytes) throws(KMSError) in try WireCoding.parse(bytes) }
-        if route.pathFields.isEmpty && route.queryFields.isEmpty { return json }
+        let query = request.uri.queryParameters
+        if route.pathFields.isEmpty && query.isEmpty { return json }
         guard case .object(var members) = json else {
             throw KMSError(.serialization, "The request body must be a JSON object.")
         }
@@ -177,9 +178,16 @@ enum RESTDoor {
             }
             try add(field, .string(decoded), from: "path")
         }
-        let query = request.uri.queryParameters
-        for (parameter, spec) in route.queryFields {
-            guard let value = query[Substring(parameter)] else { continue }
+        // Query parameters are as strict as body members: unknown, repeated or empty ones are refused.
+        var seen = Set<Substring>()
+        for (parameter, value) in query {
+            guard let spec = route.queryFields[String(parameter)] else {
+                throw KMSError.validation("Unknown query parameter '\(sanitizedForMessage(String(parameter), limit: 64))'.")
+            }
+            guard seen.insert(parameter).inserted else {
+                throw KMSError.validation("Query parameter '\(parameter)' is given more than once.")
+            }
+            guard !value.isEmpty else { throw KMSError.validation("Query parameter '\(parameter)' must not be empty.") }
             switch spec.type {
             case .string: try add(spec.field, .string(String(value)), from: "query")
             case .int:

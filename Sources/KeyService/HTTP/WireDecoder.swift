@@ -106,12 +106,43 @@ struct WireDecoder: Decoder {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+        // The two shapes every data-plane request has (encryption context, grant tokens),
+        // read directly: the generic Dictionary/Array path through containers cost more
+        // than the rest of a request's decoding. Same results and errors.
+        if T.self == [String: String].self { return try decodeStringMap() as! T }
+        if T.self == [String].self { return try decodeStringArray() as! T }
         if T.self is any StringKeyedMap.Type {
             var decoder = self
             decoder.mapsNames = false
             return try T(from: decoder)
         }
         return try T(from: self)
+    }
+}
+
+extension WireDecoder {
+    func decodeStringMap() throws -> [String: String] {
+        guard case .object(let members) = value else { throw mismatch([String: String].self) }
+        var map: [String: String] = [:]
+        map.reserveCapacity(members.count)
+        for member in members {
+            guard case .string(let text) = member.value else {
+                throw child(member.value, key: WireKey(member.key)).mismatch(String.self)
+            }
+            map[member.key] = text  // the reader refused duplicate names
+        }
+        return map
+    }
+
+    func decodeStringArray() throws -> [String] {
+        guard case .array(let elements) = value else { throw mismatch([String].self) }
+        var array: [String] = []
+        array.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            guard case .string(let text) = element else { throw child(element, key: WireKey(index)).mismatch(String.self) }
+            array.append(text)
+        }
+        return array
     }
 }
 

@@ -118,10 +118,11 @@ public enum QueryAuditLog: Operation {
         let wait = input.wait ?? 0
         guard (0...60).contains(wait) else { throw KMSError.validation("wait must be 0 to 60 seconds.") }
         let deadline = ContinuousClock.now + .seconds(wait)
-        var rows = try audit.records(query)
+        let filters = query
+        var rows = try await Blocking.run { try audit.records(filters) }
         while rows.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(200))
-            rows = try audit.records(query)
+            rows = try await Blocking.run { try audit.records(filters) }
         }
         return Output(records: rows.map { AuditRecordView($0.record, hash: $0.hash, partition: service.partition) },
                       nextSequence: rows.count == query.limit ? rows.last?.record.sequence : nil,
@@ -143,7 +144,7 @@ public enum GetAuditCheckpoint: Operation {
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let audit = try service.requireAudit()
         await audit.checkpointNow()
-        return Output(checkpoint: try audit.latestCheckpoint(), publicKey: audit.publicKeyPEM)
+        return Output(checkpoint: try await Blocking.run { try audit.latestCheckpoint() }, publicKey: audit.publicKeyPEM)
     }
 }
 
@@ -159,7 +160,8 @@ public enum VerifyAuditLog: Operation {
     public static let action = Action.readAuditLog
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> AuditVerification {
-        try service.requireAudit().verify(anchor: input.anchor)
+        let audit = try service.requireAudit()
+        return try await Blocking.run { try audit.verify(anchor: input.anchor) }
     }
 }
 
@@ -181,7 +183,8 @@ public enum PruneAuditLog: Operation {
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         guard input.beforeSequence > 0 else { throw KMSError.validation("beforeSequence must be positive.") }
-        let result = try service.requireAudit().prune(before: Int64(input.beforeSequence))
+        let audit = try service.requireAudit()
+        let result = try await Blocking.run { try audit.prune(before: Int64(input.beforeSequence)) }
         context.logger.notice("audit log pruned", metadata: ["deleted": "\(result.deleted)"])
         return Output(deleted: result.deleted, anchor: result.anchor)
     }

@@ -103,6 +103,9 @@ public enum UpdateRole: Operation {
     public typealias Output = DescribeRole.Output
     public static let action = Action.updateRole
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        guard input.description != nil || input.actions != nil else {
+            throw KMSError.validation("Give description or actions (or both) to change.")
+        }
         try Validate.description(input.description ?? "")
         let actions = try input.actions.map { names throws(KMSError) in try RoleRecord.parseActions(names) }
         let role = try await service.mutate { state, _ in

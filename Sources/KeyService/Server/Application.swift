@@ -82,7 +82,7 @@ public func buildApplication(
         FrontDoor.json(Array(OpenAPIDocument.json.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
     }
     router.get("/v1/ready") { _, _ in
-        let storeWritable = service.storeWritable()
+        let storeWritable = await Blocking.run { service.storeWritable() }
         let auditWritable = audit.isHealthy
         let ready = storeWritable && auditWritable
         let body = #"{"ready":\#(ready),"store":\#(storeWritable),"audit":\#(auditWritable)}"#
