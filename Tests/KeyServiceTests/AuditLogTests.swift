@@ -23,9 +23,9 @@ import Testing
         }
 
         func open(every: Int = 10, interval: Duration = .seconds(3600),
-                  observer: (@Sendable (AuditRecord) -> Void)? = nil) throws -> AuditLog {
+                  observer: (@Sendable (AuditRecord) -> Void)? = nil, maxPending: Int = 100_000) throws -> AuditLog {
             try AuditLog(path: path, signingKey: signingKey, checkpointEvery: every, checkpointInterval: interval,
-                         clock: clock.read, logger: quietLogger, observer: observer)
+                         clock: clock.read, logger: quietLogger, observer: observer, maxPending: maxPending)
         }
 
         func verify(anchor: AuditCheckpoint? = nil) throws -> AuditVerification {
@@ -339,14 +339,15 @@ import Testing
     @Test func queuedRecordsAreWrittenOnRecoveryAndOverflowIsRecorded() async throws {
         let f = try Fixture()
         defer { f.cleanup() }
-        let log = try f.open(every: 1_000_000)
+        let bound = 2_000
+        let log = try f.open(every: 1_000_000, maxPending: bound)
         try await log.append(Self.record(1))
         log.enqueue(Self.record(2))  // healthy: written by the writer soon, nobody waits
         #expect(try await Self.eventually { (try? f.records().count) == 2 })
 
         try Self.breakWrites(log)
         await expectError(.auditUnavailable) { try await log.append(Self.record(3)) }
-        for n in 4..<(4 + AuditLog.maxPending) { log.enqueue(Self.record(n)) }  // fills the queue past its bound
+        for n in 4..<(4 + bound) { log.enqueue(Self.record(n)) }  // fills the queue past its bound
         try Self.repairWrites(log)
         #expect(try await Self.eventually(.seconds(60)) { log.isHealthy && log.queueDepth == 0 })
         let records = try f.records().map(\.record)
@@ -354,8 +355,39 @@ import Testing
         #expect(lost.api == "internal" && lost.outcome == .error)
         // Record 3 and the enqueued ones fill the queue; the ones after do not fit.
         let kept = records.filter { $0.action != "AuditRecordsLost" }.count - 2
-        #expect(kept == AuditLog.maxPending, "\(kept)")
+        #expect(kept == bound, "\(kept)")
         #expect(lost.reason?.hasPrefix("1 requests refused") == true, "\(lost.reason ?? "")")
+        #expect(try f.verify().ok)
+    }
+
+    /// The bound counts the batch being written as well as the queue: while a batch is in
+    /// flight (here: the writer waits for the database), only the rest of the bound is taken.
+    @Test func theBatchBeingWrittenCountsAgainstTheBound() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let bound = 100
+        let log = try f.open(every: 1_000_000, maxPending: bound)
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            log.connection.withLock { _ in
+                holding.signal()
+                release.wait()
+            }
+        }
+        holder.start()
+        holding.wait()
+        log.enqueue(Self.record(1))  // the writer takes it and waits for the database
+        #expect(try await Self.eventually { log.inFlight == 1 })
+        for n in 2...(bound + 5) { log.enqueue(Self.record(n)) }
+        #expect(log.queueDepth == bound)
+        await expectError(.auditUnavailable) { try await log.append(Self.record(999)) }
+        release.signal()
+        #expect(try await Self.eventually { log.queueDepth == 0 })
+        let records = try f.records().map(\.record)
+        #expect(records.filter { $0.action != "AuditRecordsLost" }.map(\.requestId) == (1...bound).map { "request-\($0)" })
+        let lost = try #require(records.first { $0.action == "AuditRecordsLost" })
+        #expect(lost.reason?.hasPrefix("5 requests refused") == true, "\(lost.reason ?? "")")
         #expect(try f.verify().ok)
     }
 

@@ -35,9 +35,15 @@ public final class AuditLog: Sendable {
         var checkpointRequested = false
         /// Records `enqueue` could not keep (the queue was full), written down as a count.
         var lost = 0
+        /// Records of the batch being written: still held, so they count against `maxPending`.
+        var inFlight = 0
+        /// Records held and not yet durable.
+        var held: Int { pending.count + inFlight }
     }
 
-    static let maxPending = 100_000
+    /// How many records the log holds before they are durable (the pending queue and the
+    /// batch being written). Beyond it `append` fails and `enqueue` counts the record as lost.
+    let maxPending: Int
 
     let connection: AuditDatabase
     /// Reads (queries, the latest checkpoint, online verification) use a connection
@@ -59,7 +65,8 @@ public final class AuditLog: Sendable {
     /// Opens (creating if needed) the audit database at `path` (`:memory:` for tests).
     public init(path: String, signingKey: AsymmetricPrivateKey, checkpointEvery: Int = 10_000,
                 checkpointInterval: Duration = .seconds(60), clock: @escaping @Sendable () -> Timestamp = { .now() },
-                logger: Logger = Logger(label: "kms.audit"), observer: (@Sendable (AuditRecord) -> Void)? = nil) throws {
+                logger: Logger = Logger(label: "kms.audit"), observer: (@Sendable (AuditRecord) -> Void)? = nil,
+                maxPending: Int = 100_000) throws {
         let db = try SQLiteConnection(path: path)
         try db.execute("PRAGMA journal_mode=WAL")
         try db.execute("PRAGMA synchronous=FULL")
@@ -71,6 +78,7 @@ public final class AuditLog: Sendable {
         self.clock = clock
         self.logger = logger
         self.observer = observer
+        self.maxPending = max(1, maxPending)
         let tail = try AuditSchema.tail(db)
         self.connection = AuditDatabase(db)
         if path == ":memory:" {
@@ -92,7 +100,10 @@ public final class AuditLog: Sendable {
     public var isHealthy: Bool { writer.withLock { $0.healthy } }
 
     /// Records not yet durable (for metrics).
-    public var queueDepth: Int { writer.withLock { $0.pending.count } }
+    public var queueDepth: Int { writer.withLock { $0.held } }
+
+    /// Records of the batch being written now (tests).
+    var inFlight: Int { writer.withLock { $0.inFlight } }
 
     /// The newest sequence number written.
     public var lastSequence: Int64 { writer.withLock { $0.lastSequence } }
@@ -106,7 +117,7 @@ public final class AuditLog: Sendable {
     public func append(_ record: AuditRecord, resumingOn eventLoop: (any EventLoop)? = nil) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let start = writer.withLock { state -> Bool? in
-                guard state.pending.count < Self.maxPending else { return nil }
+                guard state.held < maxPending else { return nil }
                 state.pending.append(Pending(record: record, continuation: continuation, eventLoop: eventLoop))
                 if state.writing { return false }
                 state.writing = true
@@ -127,7 +138,7 @@ public final class AuditLog: Sendable {
     /// holds a record saying how many were.
     public func enqueue(_ record: AuditRecord) {
         let start = writer.withLock { state -> Bool in
-            guard state.pending.count < Self.maxPending else {
+            guard state.held < maxPending else {
                 state.lost += 1
                 return false
             }
@@ -155,16 +166,20 @@ public final class AuditLog: Sendable {
                     return nil
                 }
                 defer {
+                    state.inFlight = state.pending.count
                     state.pending.removeAll(keepingCapacity: true)
                     state.lost = 0
                 }
                 guard state.lost > 0 else { return state.pending }
-                return [Pending(record: AuditRecord.lost(state.lost, time: clock().microseconds), continuation: nil)] + state.pending
+                return [Pending(record: AuditRecord.lost(state.lost, bound: maxPending, time: clock().microseconds), continuation: nil)] + state.pending
             }
             guard let batch else { return }
             do {
                 let written = try write(batch)
-                writer.withLock { $0.healthy = true }
+                writer.withLock { state in
+                    state.healthy = true
+                    state.inFlight = 0
+                }
                 Self.resume(batch, with: .success(()))
                 if let observer { for record in written { observer(record) } }
             } catch {
@@ -176,6 +191,7 @@ public final class AuditLog: Sendable {
                     state.pending.insert(contentsOf: batch.map { pending in
                         Pending(record: pending.continuation == nil ? pending.record : pending.record.unanswered(), continuation: nil)
                     }, at: 0)
+                    state.inFlight = 0
                     state.writing = false
                     return was
                 }
@@ -275,11 +291,11 @@ public final class AuditLog: Sendable {
 
 extension AuditRecord {
     /// Says that `count` records of refused requests were not kept (the queue was full).
-    fileprivate static func lost(_ count: Int, time: Int64) -> AuditRecord {
+    fileprivate static func lost(_ count: Int, bound: Int, time: Int64) -> AuditRecord {
         AuditRecord(
             sequence: 0, time: time, requestId: UUIDString.random(), api: "internal", action: "AuditRecordsLost",
             outcome: .error, errorCode: KMSError.Code.auditUnavailable.awsType,
-            reason: "\(count) requests refused while the audit log could not be written have no record: the queue of \(AuditLog.maxPending) was full")
+            reason: "\(count) requests refused while the audit log could not be written have no record: the queue of \(bound) was full")
     }
 
     /// The record of a request whose caller got AuditUnavailable because this record could
