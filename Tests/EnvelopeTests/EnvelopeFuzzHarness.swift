@@ -64,7 +64,7 @@ enum EnvelopeFuzzHarness {
             return "header: at end of input \(parsed), streaming \(streaming)"
         }
 
-        // Three pieces (each append parses the whole buffer again), cut where the input says.
+        // Three pieces (an append parses the whole buffer again once it can get further), cut where the input says.
         var reader = HeaderReader(limits: limits)
         let first = bytes.count * Int(bytes.first ?? 0) / 255
         let cuts = [first, first + (bytes.count - first) * piece / 61, bytes.count]

@@ -6,6 +6,8 @@
 struct ByteCursor {
     let bytes: [UInt8]
     private(set) var offset: Int
+    /// After a read past the end: how many bytes the input must have for that read to succeed.
+    private(set) var needed = 0
 
     init(_ bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
@@ -15,7 +17,10 @@ struct ByteCursor {
     var remaining: Int { bytes.count - offset }
 
     private mutating func take(_ count: Int, _ field: String) throws(EnvelopeError) -> ArraySlice<UInt8> {
-        guard count >= 0, remaining >= count else { throw EnvelopeError(.truncated(field: field)) }
+        guard count >= 0, remaining >= count else {
+            if count >= 0 { needed = offset + count }
+            throw EnvelopeError(.truncated(field: field))
+        }
         defer { offset += count }
         return bytes[offset..<offset + count]
     }

@@ -25,15 +25,29 @@ public enum HeaderParser {
     /// On success, `consumed` is the header's length including its authentication.
     public static func parse(_ bytes: [UInt8], limits: EnvelopeLimits = EnvelopeLimits(), atEnd: Bool) throws(EnvelopeError)
         -> (header: MessageHeader, consumed: Int)? {
+        switch try parsePrefix(bytes, limits: limits, atEnd: atEnd) {
+        case .complete(let header, let consumed): (header, consumed)
+        case .needs: nil
+        }
+    }
+
+    enum Prefix {
+        case complete(MessageHeader, consumed: Int)
+        /// More bytes are needed; no parse can get further until there are at least this
+        /// many (0 when that is not known).
+        case needs(Int)
+    }
+
+    static func parsePrefix(_ bytes: [UInt8], limits: EnvelopeLimits, atEnd: Bool) throws(EnvelopeError) -> Prefix {
+        var cursor = ByteCursor(bytes)
         do {
-            var cursor = ByteCursor(bytes)
             let header = try parse(&cursor, limits: limits)
-            return (header, cursor.offset)
+            return .complete(header, consumed: cursor.offset)
         } catch {
             guard case .truncated = error.code else { throw error }
             if bytes.count >= limits.maxHeaderBytes { throw EnvelopeError(.headerTooLarge(limit: limits.maxHeaderBytes)) }
             if atEnd { throw error }
-            return nil
+            return .needs(cursor.needed)
         }
     }
 
@@ -102,6 +116,13 @@ public enum HeaderParser {
 public struct HeaderReader {
     public let limits: EnvelopeLimits
     private var buffer: [UInt8] = []
+    /// The length the last parse needed to get past the field it stopped in. Parsing is
+    /// deterministic, so until the buffer is that long a parse would stop there again:
+    /// pieces are parsed once per field, not once per piece (a header fed in small pieces
+    /// would otherwise be parsed again from the start for each).
+    private var needed = 0
+    /// Parses attempted (tests).
+    private(set) var parses = 0
 
     public init(limits: EnvelopeLimits = EnvelopeLimits()) { self.limits = limits }
 
@@ -114,10 +135,22 @@ public struct HeaderReader {
 
     public mutating func append(_ bytes: [UInt8]) throws(EnvelopeError) -> (header: MessageHeader, rest: [UInt8])? {
         buffer.append(contentsOf: bytes)
-        guard let (header, consumed) = try HeaderParser.parse(buffer, limits: limits, atEnd: false) else { return nil }
-        let rest = Array(buffer[consumed...])
-        buffer = []
-        return (header, rest)
+        if buffer.count < needed {
+            // What the parse would say: still truncated, and too large once past the limit.
+            if buffer.count >= limits.maxHeaderBytes { throw EnvelopeError(.headerTooLarge(limit: limits.maxHeaderBytes)) }
+            return nil
+        }
+        parses += 1
+        switch try HeaderParser.parsePrefix(buffer, limits: limits, atEnd: false) {
+        case .needs(let count):
+            needed = count
+            return nil
+        case .complete(let header, let consumed):
+            let rest = Array(buffer[consumed...])
+            buffer = []
+            needed = 0
+            return (header, rest)
+        }
     }
 
     /// The input ended before the header did: throws the truncation error.
