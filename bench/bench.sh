@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput and latency of the service with SigV4, measured with wrk against a
-# release build on loopback. Prints one line per scenario: requests/s, p50, p99.
+# release build on loopback. Prints one line per scenario: requests/s, p50, p99,
+# and the server's CPU time per request.
 #
 # usage: bench/bench.sh [DURATION (default 15s)] [CONNECTIONS (default 64)]
 set -euo pipefail
@@ -9,18 +10,6 @@ duration=${1:-15s}
 connections=${2:-64}
 
 source bench/serve.sh
-
-run() {  # name, wrk args...
-  local name=$1; shift
-  local out
-  out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$@")
-  local p50 p99 errors  # rps stays global: the ratio below reads it
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  printf '%-34s %10s req/s   p50 %-9s p99 %-9s %s\n' "$name" "$rps" "$p50" "$p99" "${errors:+non-2xx: $errors}"
-}
 
 echo "kms bench: $connections connections, $duration per scenario, $(nproc) cores (wrk included)"
 run "GET /v1/health (no auth)" "$endpoint/v1/health"; health=$rps
