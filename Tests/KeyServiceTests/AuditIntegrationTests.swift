@@ -157,6 +157,39 @@ struct DoorClient: Sendable {
 
     /// `from` and `to` given as epoch seconds no timestamp can hold (huge, infinite, NaN) are a
     /// 400 ValidationError; they used to trap converting to Int64, which took the server down.
+    /// A long poll is not woken by the caller's own earlier polls (each poll is a record): a
+    /// follower would otherwise be answered at once, forever, and fill the log with its polls.
+    /// Any other record wakes it.
+    @Test func longPollIsNotWokenByTheCallersOwnPolls() async throws {
+        let (server, admin, _, _) = try await Self.setUp()
+        try await server.application.test(.router) { client in
+            let door = DoorClient(client: client)
+            func records(_ response: TestResponse) throws -> [[String: Any]] {
+                try #require(try DoorClient.object(response)["records"] as? [[String: Any]])
+            }
+            let first = try await door.rest(.get, "/v1/audit/records?afterSequence=0", "", as: admin)
+            #expect(try records(first).isEmpty)
+            // The only newer record is the first poll's own: the poll waits its full second, then returns it.
+            let started = ContinuousClock.now
+            let own = try await door.rest(.get, "/v1/audit/records?afterSequence=0&wait=1", "", as: admin)
+            #expect(ContinuousClock.now - started >= .seconds(1))
+            #expect(try records(own).map { $0["action"] as? String } == ["QueryAuditLog"])
+
+            // A record of anything else ends the wait.
+            let after = server.audit.lastSequence
+            let poll = Task {
+                let began = ContinuousClock.now
+                let response = try await door.rest(.get, "/v1/audit/records?afterSequence=\(after)&wait=30", "", as: admin)
+                return (response, ContinuousClock.now - began)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await door.rest(.post, "/v1/keys", "{}", as: admin).status == .created)
+            let (woken, waited) = try await poll.value
+            #expect(try records(woken).contains { $0["action"] as? String == "CreateKey" })
+            #expect(waited < .seconds(25), "woken by the new record, not by the deadline")
+        }
+    }
+
     @Test func queryAuditLogRejectsEpochSecondsOutOfRange() async throws {
         let (server, admin, _, _) = try await Self.setUp()
         try await server.application.test(.router) { client in

@@ -119,8 +119,15 @@ public enum QueryAuditLog: Operation {
         guard (0...60).contains(wait) else { throw KMSError.validation("wait must be 0 to 60 seconds.") }
         let deadline = ContinuousClock.now + .seconds(wait)
         let filters = query
+        // Every query is itself a record, so a follower (`kms audit tail -f`) would be woken at once by
+        // the record of its own previous poll, forever. A long poll therefore waits on past records that
+        // are only this access key's own audit queries (they are still returned when the wait ends).
+        let caller = context.caller.accessKeyId
+        func worthWaking(_ rows: [(record: AuditRecord, hash: [UInt8])]) -> Bool {
+            rows.contains { $0.record.action != QueryAuditLog.name || $0.record.accessKeyId != caller }
+        }
         var rows = try await Blocking.run { try audit.records(filters) }
-        while rows.isEmpty && ContinuousClock.now < deadline && !Task.isCancelled {
+        while !worthWaking(rows) && ContinuousClock.now < deadline && !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(200))
             rows = try await Blocking.run { try audit.records(filters) }
         }
