@@ -7,9 +7,9 @@ import NIOPosix
 /// The entry point. `kms server` first makes the server's event loops Swift
 /// concurrency's executor as well, so a request's handler runs on the thread
 /// that reads and writes its connection instead of hopping to another pool and
-/// back (on two cores that hop cost more than the request's own work). Nothing
-/// that blocks runs on a task: disk writes have their own threads in the store
-/// and the audit log, and long reads are handed to a thread (`offload`).
+/// back (measured: 15% of a GenerateDataKey's server CPU on two cores). Nothing
+/// that blocks may run on a task then: disk writes have their own threads in the
+/// store and the audit log, and long reads go to `Blocking.run` (KeyService).
 @main
 enum Main {
     static func main() {

@@ -205,7 +205,8 @@ public final class AuditLog: Sendable {
     }
 
     /// Resumes the batch's waiters: those with an event loop on it (one task per loop),
-    /// the others here.
+    /// the others here. The loops are the server's, which outlive every request (a loop
+    /// that had shut down would drop the task, and its waiters would never resume).
     private static func resume(_ batch: [Pending], with result: Result<Void, KMSError>) {
         var byLoop: [ObjectIdentifier: (loop: any EventLoop, waiters: [CheckedContinuation<Void, any Error>])] = [:]
         for index in batch.indices {
