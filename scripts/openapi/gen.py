@@ -1403,6 +1403,8 @@ schemas["CreateRoleRequest"] = {
 schemas["UpdateRoleRequest"] = {
     "type": "object",
     "additionalProperties": False,
+    "minProperties": 1,
+    "description": "What to change: description, actions or both (an empty object is 400 ValidationError).",
     "properties": {
         "description": {"type": "string", "maxLength": 8192, "description": "The new description, if given."},
         "actions": dict(ROLE_ACTIONS_IN, description="The new actions (replacing the old ones), if given. "
@@ -1572,8 +1574,8 @@ def error_response(description):
 
 responses = {
     "BadRequest": error_response(
-        "The request is not valid: ValidationError (a missing, unknown or out-of-range member, or a path member "
-        "repeated in the body), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, "
+        "The request is not valid: ValidationError (a missing, unknown or out-of-range member, a path member "
+        "repeated in the body, an unknown, repeated or empty query parameter, or an update with nothing to change), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, "
         "IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, "
         "UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
         "IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac "
@@ -1652,7 +1654,7 @@ parameters = {
         "in": "query",
         "required": False,
         "description": "The `nextMarker` of the previous page; markers are opaque and valid only for the same listing.",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "minLength": 1},
     },
     "GrantIdPath": {
         "name": "grantId",
@@ -2167,7 +2169,9 @@ AUDIT_NOTE = " Needs audit:ReadAuditLog (the auditor and admin roles). 400 Unsup
 add("get", "/v1/audit/records", op(
     "QueryAuditLog", "Audit", "Query the audit log",
     "Records by time range, principal, action, key and outcome, oldest first, paginated by sequence. With `wait`, "
-    "a long poll: the answer comes as soon as a record after `afterSequence` exists, or after `wait` seconds." + AUDIT_NOTE,
+    "a long poll: the answer comes as soon as a record after `afterSequence` exists, or after `wait` seconds. "
+    "Since every query is itself a record, the caller's own earlier queries (same access key) do not end the "
+    "wait; they are returned with whatever does, or when the wait is over." + AUDIT_NOTE,
     "200", "QueryAuditLogResponse", "The records.", errors=[],
     params=[query("from", "Records at or after this time: RFC 3339 or epoch seconds."),
             query("to", "Records before this time: RFC 3339 or epoch seconds."),
@@ -2293,7 +2297,9 @@ document = {
             "(plaintext, ciphertext blobs) are standard base64 strings; dates are RFC 3339 strings in UTC with "
             "microseconds (e.g. " + DATE_EXAMPLE + "). Request bodies are JSON objects (Content-Type "
             "application/json, at most 65536 bytes); unknown members are rejected with 400 ValidationError, and "
-            "a member taken from the path or query must not be repeated in the body.\n\n"
+            "a member taken from the path or query must not be repeated in the body. Query parameters are as strict: "
+            "one the operation does not list, one given twice, or one with an empty value is rejected with 400 "
+            "ValidationError.\n\n"
             "**Authorization.** Every request but the two unauthenticated ones is signed with an access key of a "
             "principal (see the `sigv4` security scheme) and authorized deny by default: nothing is allowed unless "
             "a binding or a grant allows it. An action is what a request asks to do, named `kms:<Operation>` "
