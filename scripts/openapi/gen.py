@@ -143,7 +143,9 @@ schemas["EncryptionAlgorithm"] = {
 schemas["CiphertextBlob"] = {
     "type": "string",
     "contentEncoding": "base64",
-    "description": "A ciphertext blob issued by this service, standard base64 (at most 6144 bytes decoded).",
+    "minLength": 4,
+    "maxLength": 8192,
+    "description": "A ciphertext blob issued by this service, standard base64 (1–6144 bytes decoded: 4–8192 characters).",
 }
 
 schemas["KeyMetadata"] = {
@@ -820,11 +822,13 @@ schemas["ImportKeyMaterialRequest"] = {
     "additionalProperties": False,
     "required": ["importToken", "encryptedKeyMaterial"],
     "properties": {
-        "importToken": blob("The token from GetParametersForImport for this key (single use)."),
-        "encryptedKeyMaterial": blob(
+        "importToken": dict(blob("The token from GetParametersForImport for this key (single use; 1–6144 bytes)."),
+                            minLength=4, maxLength=8192),
+        "encryptedKeyMaterial": dict(blob(
             "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for "
             "SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, "
             "48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys."),
+            minLength=4, maxLength=8192),
         "expirationModel": {
             "type": "string", "enum": ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"],
             "default": "KEY_MATERIAL_EXPIRES",

@@ -5086,7 +5086,9 @@ enum OpenAPIDocument {
           "CiphertextBlob": {
             "type": "string",
             "contentEncoding": "base64",
-            "description": "A ciphertext blob issued by this service, standard base64 (at most 6144 bytes decoded).",
+            "minLength": 4,
+            "maxLength": 8192,
+            "description": "A ciphertext blob issued by this service, standard base64 (1–6144 bytes decoded: 4–8192 characters).",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
           },
           "KeyMetadata": {
@@ -6771,13 +6773,17 @@ enum OpenAPIDocument {
               "importToken": {
                 "type": "string",
                 "contentEncoding": "base64",
-                "description": "The token from GetParametersForImport for this key (single use). Standard base64.",
+                "description": "The token from GetParametersForImport for this key (single use; 1–6144 bytes). Standard base64.",
+                "minLength": 4,
+                "maxLength": 8192,
                 "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "encryptedKeyMaterial": {
                 "type": "string",
                 "contentEncoding": "base64",
                 "description": "The material wrapped with the token's public key and algorithm (1–6144 bytes): 32 bytes for SYMMETRIC_DEFAULT keys, the raw key for HMAC keys (28–64 bytes for HMAC_224, 32–64 for HMAC_256, 48–128 for HMAC_384, 64–128 for HMAC_512), a DER PKCS#8 private key for RSA and ECC keys. Standard base64.",
+                "minLength": 4,
+                "maxLength": 8192,
                 "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$"
               },
               "expirationModel": {
