@@ -157,7 +157,7 @@ struct ServerCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "kms") { label -> any LogHandler in
             if format == "json" { return JSONLogHandler(label: label) }
-            return StreamLogHandler.standardError(label: label)
+            return TextLogHandler(label: label)
         }
         logger.logLevel = Logger.Level(rawValue: levelName)!
 

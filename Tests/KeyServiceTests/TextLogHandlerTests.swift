@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import KeyService
+
+/// The server's readable log lines: layout, metadata order and precedence, levels.
+@Suite struct TextLogHandlerTests {
+    final class Lines: Sendable {
+        let lines = Mutex<[String]>([])
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    static func logger(_ lines: Lines) -> Logger {
+        var logger = Logger(label: "kms") { label in
+            TextLogHandler(label: label, now: { Date(timeIntervalSince1970: 1_796_000_000.25) }) { line in
+                lines.lines.withLock { $0.append(line) }
+            }
+        }
+        logger.logLevel = .info
+        return logger
+    }
+
+    @Test func aLineHasTimeLevelLabelSortedMetadataSourceAndMessage() {
+        let lines = Lines()
+        var logger = Self.logger(lines)
+        logger[metadataKey: "requestId"] = "r-1"
+        logger[metadataKey: "b"] = "2"
+        logger.warning("audit log write failed", metadata: ["a": "1", "b": "given"], source: "KeyService")
+        #expect(lines.all == ["2026-11-30T00:53:20.250Z warning kms : a=1 b=given requestId=r-1 [KeyService] audit log write failed\n"])
+    }
+
+    @Test func withoutMetadataTheLineHasNoFields() {
+        let lines = Lines()
+        Self.logger(lines).error("request failed", source: "KeyService")
+        #expect(lines.all == ["2026-11-30T00:53:20.250Z error kms : [KeyService] request failed\n"])
+    }
+
+    @Test func entriesBelowTheLevelAreNotWritten() {
+        let lines = Lines()
+        let logger = Self.logger(lines)
+        logger.debug("request refused")
+        logger.trace("noise")
+        #expect(lines.all.isEmpty)
+        logger.info("kept")
+        #expect(lines.all.count == 1)
+    }
+}
