@@ -36,6 +36,16 @@ import Testing
         #expect(lines.all == ["2026-11-30T00:53:20.250Z error kms : [KeyService] request failed\n"])
     }
 
+    @Test func controlCharactersCannotStartAForgedLine() {
+        let lines = Lines()
+        let forged = "x\n2026-11-30T00:00:00.000Z critical kms : [KeyService] forged"
+        Self.logger(lines).warning("\(forged)\u{85}\t", metadata: ["route": "a\r\nb\u{1b}[31m", "k\ney": "v"], source: "KeyService")
+        #expect(lines.all.count == 1)
+        #expect(lines.all.first?.filter { $0 == "\n" || $0 == "\r\n" }.count == 1, "only the line's own end")
+        #expect(lines.all.first == "2026-11-30T00:53:20.250Z warning kms : k\\ney=v route=a\\r\\nb\\u{1b}[31m [KeyService] "
+            + "x\\n2026-11-30T00:00:00.000Z critical kms : [KeyService] forged\\u{85}\\t\n")
+    }
+
     @Test func entriesBelowTheLevelAreNotWritten() {
         let lines = Lines()
         let logger = Self.logger(lines)
