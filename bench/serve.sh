@@ -24,10 +24,11 @@ arn=$(.build/release/kms keys create --description bench --output json | .venv/b
 
 # run NAME WRK-ARGS...: one wrk scenario (2 threads, $connections connections, $duration);
 # prints requests/s, p50, p99 and the server's CPU per request (user + system, from
-# /proc: the whole server, its audit writer included); leaves requests/s in $rps.
+# /proc: the whole server, its audit writer included); leaves requests/s in $rps,
+# p99 in milliseconds in $p99ms and CPU µs per request in $cpu.
 run() {
   local name=$1; shift
-  local before after out total p50 p99 errors cpu
+  local before after out total p50 p99 errors
   before=$(awk '{print $14 + $15}' "/proc/$server/stat")
   out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$@")
   after=$(awk '{print $14 + $15}' "/proc/$server/stat")
@@ -36,6 +37,7 @@ run() {
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  p99ms=$(awk -v v="$p99" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }')
   cpu=$(awk -v t=$((after - before)) -v n="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }')
   printf '%-32s %10s req/s   p50 %-9s p99 %-9s CPU %6s us/req %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "${errors:+non-2xx: $errors}"
 }
