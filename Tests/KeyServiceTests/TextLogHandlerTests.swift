@@ -13,7 +13,7 @@ import Testing
 
     static func logger(_ lines: Lines) -> Logger {
         var logger = Logger(label: "kms") { label in
-            TextLogHandler(label: label, now: { Date(timeIntervalSince1970: 1_796_000_000.25) }) { line in
+            TextLogHandler(label: label, now: { Timestamp(microseconds: 1_796_000_000_250_000) }) { line in
                 lines.lines.withLock { $0.append(line) }
             }
         }
@@ -27,13 +27,13 @@ import Testing
         logger[metadataKey: "requestId"] = "r-1"
         logger[metadataKey: "b"] = "2"
         logger.warning("audit log write failed", metadata: ["a": "1", "b": "given"], source: "KeyService")
-        #expect(lines.all == ["2026-11-30T00:53:20.250Z warning kms : a=1 b=given requestId=r-1 [KeyService] audit log write failed\n"])
+        #expect(lines.all == ["2026-11-30T00:53:20.250000Z warning kms : a=1 b=given requestId=r-1 [KeyService] audit log write failed\n"])
     }
 
     @Test func withoutMetadataTheLineHasNoFields() {
         let lines = Lines()
         Self.logger(lines).error("request failed", source: "KeyService")
-        #expect(lines.all == ["2026-11-30T00:53:20.250Z error kms : [KeyService] request failed\n"])
+        #expect(lines.all == ["2026-11-30T00:53:20.250000Z error kms : [KeyService] request failed\n"])
     }
 
     @Test func controlCharactersCannotStartAForgedLine() {
@@ -42,7 +42,7 @@ import Testing
         Self.logger(lines).warning("\(forged)\u{85}\t", metadata: ["route": "a\r\nb\u{1b}[31m", "k\ney": "v"], source: "KeyService")
         #expect(lines.all.count == 1)
         #expect(lines.all.first?.filter { $0 == "\n" || $0 == "\r\n" }.count == 1, "only the line's own end")
-        #expect(lines.all.first == "2026-11-30T00:53:20.250Z warning kms : k\\ney=v route=a\\r\\nb\\u{1b}[31m [KeyService] "
+        #expect(lines.all.first == "2026-11-30T00:53:20.250000Z warning kms : k\\ney=v route=a\\r\\nb\\u{1b}[31m [KeyService] "
             + "x\\n2026-11-30T00:00:00.000Z critical kms : [KeyService] forged\\u{85}\\t\n")
     }
 

@@ -15,16 +15,16 @@ public struct TextLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     /// Where lines go: standard error, unless a test captures them.
     let sink: @Sendable (String) -> Void
-    let now: @Sendable () -> Date
+    let now: @Sendable () -> Timestamp
 
     public init(label: String) {
-        self.init(label: label, now: { Date() }) { line in
+        self.init(label: label, now: { .now() }) { line in
             var line = line
             line.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
         }
     }
 
-    init(label: String, now: @escaping @Sendable () -> Date, sink: @escaping @Sendable (String) -> Void) {
+    init(label: String, now: @escaping @Sendable () -> Timestamp, sink: @escaping @Sendable (String) -> Void) {
         self.label = label
         self.now = now
         self.sink = sink
@@ -39,7 +39,7 @@ public struct TextLogHandler: LogHandler {
                     file: String, function: String, line: UInt) {
         let merged = extra.map { metadata.merging($0, uniquingKeysWith: { $1 }) } ?? metadata
         let fields = merged.sorted { $0.key < $1.key }.map { " \(Self.escaped($0.key))=\(Self.escaped("\($0.value)"))" }.joined()
-        sink("\(Self.timestamp(now())) \(level) \(label) :\(fields) [\(source)] \(Self.escaped(message.description))\n")
+        sink("\(now().iso8601) \(level) \(label) :\(fields) [\(source)] \(Self.escaped(message.description))\n")
     }
 
     /// The text with line breaks, tabs and other control characters written as escapes.
@@ -59,12 +59,5 @@ public struct TextLogHandler: LogHandler {
             }
         }
         return out
-    }
-
-    /// RFC 3339, UTC, milliseconds.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }
