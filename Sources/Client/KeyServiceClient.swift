@@ -17,10 +17,14 @@ public final class KeyServiceClient: Sendable {
     let httpClient: HTTPClient
     private let scheme: String
     private let hostHeader: String
+    /// Sent as `User-Agent` on every request, so the service's audit records say which client called.
+    public let userAgent: String
+    public static let defaultUserAgent = "kms-swift-client/1"
     private let basePath: String
 
     public init(endpoint: String, credentials: Credentials, region: String = "us-east-1",
-                timeout: Duration = .seconds(30), maxAttempts: Int = 4, httpClient: HTTPClient = .shared) throws {
+                timeout: Duration = .seconds(30), maxAttempts: Int = 4, httpClient: HTTPClient = .shared,
+                userAgent: String = KeyServiceClient.defaultUserAgent) throws {
         guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = url.host, !host.isEmpty
         else { throw ClientError.configuration("endpoint must be an http(s) URL like http://127.0.0.1:8720, got '\(endpoint)'") }
@@ -35,6 +39,7 @@ public final class KeyServiceClient: Sendable {
         let hostPart = host.contains(":") ? "[\(host)]" : host
         self.hostHeader = url.port.map { $0 == defaultPort ? hostPart : "\(hostPart):\($0)" } ?? hostPart
         self.basePath = url.path == "/" ? "" : url.path
+        self.userAgent = userAgent
     }
 
     // MARK: Transport
@@ -80,6 +85,7 @@ public final class KeyServiceClient: Sendable {
         request.method = method
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "Host", value: hostHeader)
+        request.headers.add(name: "User-Agent", value: userAgent)
         for (name, value) in signature { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response: HTTPClientResponse

@@ -49,7 +49,7 @@ struct AuditCommand: AsyncParsableCommand {
                             if let data = try? JSONEncoder().encode(record) { Terminal.printLine(String(decoding: data, as: UTF8.self)) }
                         }
                     } else if !page.records.isEmpty {
-                        emit(.table, json: [], headers: printedHeader ? [] : AuditCommand.headers, rows: page.records.map(AuditCommand.row))
+                        emit(.table, json: [], headers: AuditCommand.headers, rows: page.records.map(AuditCommand.row), header: !printedHeader)
                         printedHeader = true
                     }
                     after = page.records.last?.sequence ?? after

@@ -19,7 +19,12 @@ struct EncryptBlobCommand: AsyncParsableCommand {
         try await runClient {
             let result = try await options.makeClient().encrypt(keyId: key, plaintext: plaintext, context: pairs)
             let blob = Base64.encode(result.ciphertextBlob)
-            emitPairs(options.output, json: ["ciphertextBlob": blob, "keyId": result.keyId], rows: [["CiphertextBlob", blob], ["KeyId", result.keyId]])
+            // The blob alone, so `kms encrypt-blob … > blob.b64` feeds `kms decrypt-blob --in blob.b64`; JSON adds the key.
+            if options.output == .json {
+                emit(.json, json: ["ciphertextBlob": blob, "keyId": result.keyId], headers: [], rows: [])
+            } else {
+                Terminal.printLine(blob)
+            }
         }
     }
 }
@@ -35,7 +40,11 @@ struct DecryptBlobCommand: AsyncParsableCommand {
     func run() async throws {
         let pairs = try parsePairs(context, option: "--context")
         let text = String(decoding: try readInput(input), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let blob = Base64.decode(text) else { throw ValidationError("the input is not a base64 ciphertext blob") }
+        guard let blob = Base64.decode(text) else {
+            // Bad data, like a blob that does not open: 65, not a usage error.
+            Terminal.printError("kms decrypt-blob: the input is not a base64 ciphertext blob")
+            throw ExitCode(ExitCodes.integrity)
+        }
         try await runClient {
             let result = try await options.makeClient().decrypt(ciphertextBlob: blob, context: pairs, keyId: key)
             if options.output == .json {

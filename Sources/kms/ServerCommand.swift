@@ -66,7 +66,8 @@ struct ServerCommand: AsyncParsableCommand {
         do {
             file = try (config ?? environment["KMS_CONFIG"]).map { try ConfigFile(path: $0) }
         } catch let error as ConfigFileError {
-            throw ValidationError(error.description)
+            Terminal.printError("kms server: \(error.description)")
+            throw ExitCode(ExitCodes.configuration)
         }
         /// A flag, else its environment variable, else the file's setting.
         func setting(_ flag: String?, _ variable: String, _ key: String) -> String? {
@@ -152,7 +153,9 @@ struct ServerCommand: AsyncParsableCommand {
             }
             try configuration.validate()
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            // A bad setting is bad configuration (78), not a usage error: no usage text.
+            Terminal.printError("kms server: \(error.description)")
+            throw ExitCode(ExitCodes.configuration)
         }
 
         var logger = Logger(label: "kms") { label -> any LogHandler in

@@ -107,9 +107,9 @@ struct ConnectionOptions: ParsableArguments {
         do {
             if ca != nil || identity != nil {
                 return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region,
-                                            httpClient: HTTPClients.client(caFile: ca, identity: identity))
+                                            httpClient: HTTPClients.client(caFile: ca, identity: identity), userAgent: cliUserAgent)
             }
-            return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region)
+            return try KeyServiceClient(endpoint: endpoint, credentials: credentials, region: region, userAgent: cliUserAgent)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -152,8 +152,12 @@ func parsePairs(_ values: [String], option: String) throws -> [String: String] {
     return pairs
 }
 
-/// Prints rows as aligned columns, or `json` as JSON.
-func emit(_ format: OutputFormat, json: Any, headers: [String], rows: [[String]]) {
+/// The `User-Agent` of the CLI's requests (the library's own is `kms-swift-client/1`).
+let cliUserAgent = "kms-cli/1 (\(KeyServiceClient.defaultUserAgent))"
+
+/// Prints rows as aligned columns (with the header line unless `header` is false:
+/// a following page of the same table), or `json` as JSON.
+func emit(_ format: OutputFormat, json: Any, headers: [String], rows: [[String]], header: Bool = true) {
     switch format {
     case .json:
         let data = (try? JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
@@ -167,7 +171,7 @@ func emit(_ format: OutputFormat, json: Any, headers: [String], rows: [[String]]
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-        Terminal.printLine(line(headers))
+        if header { Terminal.printLine(line(headers)) }
         for row in rows { Terminal.printLine(line(row)) }
     }
 }

@@ -445,4 +445,61 @@ import Testing
         #expect(observed.withLock { $0 } == ["request-1", "request-2", "request-3", "request-4"])
         #expect(try f.verify().ok)
     }
+
+    /// Deleting the oldest records and planting a copy of a real checkpoint as the
+    /// pruning anchor is not a prune: only the signed prune statement `prune` writes
+    /// vouches for records removed from the start. Found by an independent check.
+    @Test func aForgedPruneAnchorIsDetected() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...30, to: log)
+        let checkpoint = try #require(try AuditSchema.checkpoints(SQLiteConnection(path: f.path, readOnly: true)).first { $0.sequence == 20 })
+        try f.tamper("INSERT INTO meta (name, value) VALUES ('prune_anchor', ?)", [.text(try JSONColumn.encode(checkpoint))])
+        try f.tamper("DELETE FROM records WHERE seq <= 20")
+        try f.tamper("DELETE FROM checkpoints WHERE seq < 20")
+        let report = try f.verify()
+        #expect(!report.ok && report.firstBadSequence == 1, "\(report)")
+        #expect(report.problem?.contains("no signed prune statement") == true, "\(report.problem ?? "")")
+        // A real prune's statement does not vouch for a later, further deletion either.
+        let g = try Fixture()
+        defer { g.cleanup() }
+        let pruned = try g.open(every: 10)
+        try await Self.append(1...40, to: pruned)
+        #expect(try pruned.prune(before: 15).deleted == 10)
+        #expect(try g.verify().ok)
+        let later = try #require(try AuditSchema.checkpoints(SQLiteConnection(path: g.path, readOnly: true)).first { $0.sequence == 30 })
+        try g.tamper("UPDATE meta SET value = ? WHERE name = 'prune_anchor'", [.text(try JSONColumn.encode(later))])
+        try g.tamper("DELETE FROM records WHERE seq <= 30")
+        #expect(try !g.verify().ok)
+    }
+
+    /// A field edited to a value the service never writes is reported at its sequence
+    /// number (it used to stop verification with an SQLite error).
+    @Test func anUnreadableFieldIsReportedAtItsSequence() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        try await Self.append(1...12, to: log)
+        try f.tamper("UPDATE records SET outcome = 'X' WHERE seq = 7")
+        let report = try f.verify()
+        #expect(!report.ok && report.firstBadSequence == 7, "\(report)")
+        try f.tamper("UPDATE records SET outcome = 'allowed', encryption_context = '{not json' WHERE seq = 7")
+        #expect(try f.verify().firstBadSequence == 7)
+    }
+
+    /// Text from a request may hold U+0000; it is stored and read back whole, so the
+    /// record still matches its hash (a C-string bind used to cut it there).
+    @Test func textWithAnEmbeddedNulKeepsTheChainIntact() async throws {
+        let f = try Fixture()
+        defer { f.cleanup() }
+        let log = try f.open(every: 10)
+        var record = Self.record(1)
+        record.keyReference = "alias/x\u{0}y"
+        record.encryptionContext = ["a\u{0}b": "c\u{0}d"]
+        try await log.append(record)
+        try await Self.append(2...3, to: log)
+        #expect(try f.verify().ok)
+        #expect(try f.records().first?.record.keyReference == "alias/x\u{0}y")
+    }
 }

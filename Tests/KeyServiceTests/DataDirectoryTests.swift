@@ -95,8 +95,41 @@ import Testing
         }
         try await waitUntilUnlocked(path)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path + "/root.key")
-        await #expect(throws: RootKeyError.self) { try await buildApplication(configuration: configuration(path), logger: quietLogger) }
+        await #expect(throws: ConfigurationError.self) { try await buildApplication(configuration: configuration(path), logger: quietLogger) }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + "/root.key")
+        #expect(try await buildApplication(configuration: configuration(path), logger: quietLogger).bootstrapCredentials == nil)
+    }
+
+    /// A directory that holds state never gets a new root key: a missing root.key is a
+    /// clear configuration error and nothing is created; a different key is named as such.
+    @Test func aMissingOrWrongRootKeyIsRefusedAndNeverReplaced() async throws {
+        let parent = try TemporaryDirectory()
+        defer { parent.cleanup() }
+        let path = parent.path + "/data"
+        do { _ = try await buildApplication(configuration: configuration(path), logger: quietLogger) }
+        try await waitUntilUnlocked(path)
+        let original = try #require(FileManager.default.contents(atPath: path + "/root.key"))
+        try FileManager.default.removeItem(atPath: path + "/root.key")
+        do {
+            _ = try await buildApplication(configuration: configuration(path), logger: quietLogger)
+            Issue.record("started without its root key")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("is missing"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "/root.key"), "a new root key was made")
+        try await waitUntilUnlocked(path)
+        var wrong = [UInt8](repeating: 0x42, count: 32)
+        _ = wrong.withUnsafeMutableBytes { FileManager.default.createFile(atPath: path + "/root.key", contents: Data($0), attributes: [.posixPermissions: 0o600]) }
+        do {
+            _ = try await buildApplication(configuration: configuration(path), logger: quietLogger)
+            Issue.record("started with another root key")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("does not open this data directory"), "\(error)")
+        }
+        wrong = []
+        try await waitUntilUnlocked(path)
+        try FileManager.default.removeItem(atPath: path + "/root.key")
+        FileManager.default.createFile(atPath: path + "/root.key", contents: original, attributes: [.posixPermissions: 0o600])
         #expect(try await buildApplication(configuration: configuration(path), logger: quietLogger).bootstrapCredentials == nil)
     }
 

@@ -99,12 +99,12 @@ func outputSamples() throws -> [OutputSample] {
             deletionAt: state == .pendingDeletion ? now.adding(days: 30) : nil, latestVersion: 1, tags: [])
     }
     // The exact sample sets every optional member at once (a real key has only some of them), to check the shape.
-    var pending = KeyMetadata(record(.pendingDeletion), partition: Partition())
+    var pending = KeyMetadata(record(.pendingDeletion), partition: Partition(), now: now)
     pending.signingAlgorithms = ["ECDSA_SHA_256"]
     pending.macAlgorithms = ["HMAC_SHA_256"]
     pending.expirationModel = "KEY_MATERIAL_EXPIRES"
     pending.validTo = now.adding(days: 90).date
-    let enabled = KeyMetadata(record(.enabled), partition: Partition())
+    let enabled = KeyMetadata(record(.enabled), partition: Partition(), now: now)
     var samples: [OutputSample] = []
     func add(_ operationId: String, _ output: some Encodable, exact: Bool = true) throws {
         let data = try WireCoding.restEncoder.encode(output)

@@ -137,7 +137,8 @@ enum SigV4FuzzHarness {
     }
 
     static func checkSigner(_ request: Request) -> String? {
-        let replaced: Set<String> = ["host", "x-amz-date", "authorization", "x-amz-content-sha256"]
+        // A session token is refused whatever the signature (the service issues none), so the signer's own check leaves it out.
+        let replaced: Set<String> = ["host", "x-amz-date", "authorization", "x-amz-content-sha256", "x-amz-security-token"]
         let kept = request.headers.filter { !replaced.contains($0.name.lowercased()) }
         guard kept.allSatisfy({ isToken($0.name) }) else { return nil }
         let host = "example.amazonaws.com"

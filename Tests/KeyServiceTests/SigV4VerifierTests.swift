@@ -70,6 +70,42 @@ import Testing
         #expect(try f.verify(try f.sign(body: body, extraHeaders: [("x-amz-content-sha256", hash)])).principalId == f.administratorId)
     }
 
+    /// The service issues no session tokens, so a signed X-Amz-Security-Token is refused
+    /// (it used to be ignored); X-Amz-Target, which names the operation on the AWS door,
+    /// must be signed; and a request carries one Authorization and one X-Amz-Date.
+    @Test func sessionTokensUnsignedTargetsAndRepeatedAuthorizationAreRefused() async throws {
+        let f = try await Fixture()
+        let token = try f.sign(extraHeaders: [("x-amz-security-token", "bogus-session-token")])
+        await expectError(.unrecognizedClient) { try f.verify(token) }
+
+        let signedTarget = try f.sign(path: "/", extraHeaders: [("x-amz-target", "TrentService.Encrypt")])
+        #expect(try f.verify(signedTarget).principalId == f.administratorId)
+        var unsignedTarget = try f.sign(path: "/")
+        unsignedTarget.headers.append(("X-Amz-Target", "TrentService.ListKeys"))
+        await expectError(.invalidSignature) { try f.verify(unsignedTarget) }
+
+        var twice = try f.sign()
+        let other = try f.sign(body: utf8("{}"))
+        twice.headers += other.headers.filter { $0.name.lowercased() == "authorization" }
+        await expectError(.incompleteSignature) { try f.verify(twice) }
+        var twoDates = try f.sign()
+        twoDates.headers.append(("X-Amz-Date", "20150830T123600Z"))
+        await expectError(.incompleteSignature) { try f.verify(twoDates) }
+    }
+
+    /// The access key id a refused request claimed is recorded only when it has the
+    /// form of one (a secret pasted there by mistake is not repeated).
+    @Test func theClaimedAccessKeyIdIsTakenOnlyInItsOwnForm() {
+        func claimed(_ credential: String) -> String? {
+            SigV4Verifier.claimedAccessKeyId(headers: [("Authorization",
+                "AWS4-HMAC-SHA256 Credential=\(credential)/20150830/us-east-1/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=\(String(repeating: "0", count: 64))")])
+        }
+        #expect(claimed("AKIAIOSFODNN7EXAMPLE") == "AKIAIOSFODNN7EXAMPLE")
+        #expect(claimed("wJalrXUtnFEMI+K7MDENG") == nil)
+        #expect(claimed("AKIA") == nil)
+        #expect(SigV4Verifier.claimedAccessKeyId(headers: [("Authorization", "garbage")]) == nil)
+    }
+
     @Test func missingAuthorizationIsMissingAuthenticationToken() async throws {
         let f = try await Fixture()
         var request = try f.sign()

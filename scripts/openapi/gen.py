@@ -63,7 +63,7 @@ schemas["Error"] = {
                         "A stable, machine-readable error code. Clients should branch on this, never on `message`. "
                         "400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, "
                         "InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, "
-                        "InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
+                        "InvalidGrantToken, InvalidGrantId, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
                         "IncorrectKeyMaterial, KMSInvalidSignature, KMSInvalidMac. 403: AccessDenied, MissingAuthentication, "
                         "IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. "
                         "405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. "
@@ -1581,7 +1581,7 @@ responses = {
         "The request is not valid: ValidationError (a missing, unknown or out-of-range member, a path member "
         "repeated in the body, an unknown, repeated or empty query parameter, or an update with nothing to change), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, "
         "IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, "
-        "UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
+        "UnsupportedOperation, InvalidGrantToken, InvalidGrantId, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, "
         "IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac "
         "(VerifyMac: the MAC is not valid)."),
     "Forbidden": error_response(

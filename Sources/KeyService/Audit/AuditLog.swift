@@ -393,7 +393,9 @@ extension AuditLog {
     }
 
     /// Deletes the records up to the newest checkpoint before `sequence`; that
-    /// checkpoint becomes the anchor the rest of the chain is verified from.
+    /// checkpoint becomes the anchor the rest of the chain is verified from, and a
+    /// signed prune statement vouches that the records before it were removed on
+    /// purpose (a copied checkpoint with the records before it deleted is not a prune).
     /// Returns the number of records deleted.
     public func prune(before sequence: Int64) throws -> (deleted: Int, anchor: AuditCheckpoint?) {
         try connection.withLock { database in
@@ -402,11 +404,14 @@ extension AuditLog {
             let count = try db.prepare("SELECT COUNT(*) FROM records WHERE seq <= ?").bind([.int(anchor.sequence)])
             _ = try count.step()
             let deleted = count.int(0)
+            let statement = Base64.encode(try signingKey.sign(message: anchor.pruneStatementBytes, digest: .sha256))
             try db.transaction {
                 try db.prepare("DELETE FROM records WHERE seq <= ?").run([.int(anchor.sequence)])
                 try db.prepare("DELETE FROM checkpoints WHERE seq < ?").run([.int(anchor.sequence)])
                 try db.prepare("INSERT INTO meta (name, value) VALUES ('prune_anchor', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
                     .run([.text(try JSONColumn.encode(anchor))])
+                try db.prepare("INSERT INTO meta (name, value) VALUES ('prune_statement', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+                    .run([.text(statement)])
             }
             return (deleted, anchor)
         }

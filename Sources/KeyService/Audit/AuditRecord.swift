@@ -136,6 +136,13 @@ public struct AuditCheckpoint: Sendable, Equatable, Codable {
     public static func signedBytes(sequence: Int64, chainHash: [UInt8], time: Int64) -> [UInt8] {
         Array("kms-audit-checkpoint-v1|\(sequence)|\(Hex.encode(chainHash))|\(time)".utf8)
     }
+
+    /// The bytes of the statement a prune signs: that the records up to this
+    /// checkpoint were removed on purpose. Its own tag, so a checkpoint's signature
+    /// (which anyone with the database has) cannot stand in for it.
+    public var pruneStatementBytes: [UInt8] {
+        Array("kms-audit-prune-v1|\(sequence)|\(chainHash)|\(time)".utf8)
+    }
 }
 
 /// What the core notes about a request while it runs, for its audit record.
@@ -148,9 +155,13 @@ public final class AuditNote: @unchecked Sendable {
         public var grantId: String?
         public var reason: String?
         public var action: String?
-        /// Who signed a request that authentication then refused (a bound client
-        /// certificate missing or wrong), so its denial names the principal.
+        /// Who signed a request that authentication then refused (an inactive access
+        /// key, a disabled principal, a wrong signature, a bound client certificate
+        /// missing or wrong), so its record names the principal.
         public var refusedCaller: Caller?
+        /// The well-formed access key id of a request whose signature was refused
+        /// before its caller was known (an unknown key id).
+        public var claimedAccessKeyId: String?
     }
 
     private let lock = NSLock()

@@ -125,6 +125,13 @@ enum AuditSchema {
         return out
     }
 
+    /// After pruning: the signature of the prune statement (base64), which vouches for the anchor.
+    static func pruneStatement(_ db: SQLiteConnection) throws -> String? {
+        let row = try db.prepare("SELECT value FROM meta WHERE name = 'prune_statement'")
+        guard try row.step() else { return nil }
+        return row.text(0)
+    }
+
     /// After pruning: the checkpoint the remaining chain starts from.
     static func pruneAnchor(_ db: SQLiteConnection) throws -> AuditCheckpoint? {
         let row = try db.prepare("SELECT value FROM meta WHERE name = 'prune_anchor'")

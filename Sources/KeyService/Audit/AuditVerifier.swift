@@ -18,7 +18,9 @@ public struct AuditVerification: Sendable, Codable, Equatable {
 ///
 /// Detects an edited record (its hash, or a later checkpoint, no longer matches),
 /// a deleted one (a gap in the sequence), two swapped (hashes), a forged
-/// checkpoint (signature), and, with an anchor, a truncated tail.
+/// checkpoint (signature), records removed from the start without a signed prune
+/// statement, a field edited to a value that cannot be read, and, with an anchor,
+/// a truncated tail.
 public enum AuditVerifier {
     public static func verify(databasePath path: String, publicKey: AsymmetricPublicKey, anchor: AuditCheckpoint? = nil) throws -> AuditVerification {
         let db = try SQLiteConnection(path: path, readOnly: true)
@@ -49,6 +51,10 @@ public enum AuditVerifier {
             guard signatureValid(pruned), let hash = Hex.decode(pruned.chainHash) else {
                 return fail(pruned.sequence, "the pruning anchor has an invalid signature")
             }
+            guard let statement = try AuditSchema.pruneStatement(db).flatMap(Base64.decode),
+                  (try? publicKey.isValidSignature(statement, message: pruned.pruneStatementBytes, digest: .sha256)) == true else {
+                return fail(1, "records 1…\(pruned.sequence) are missing and no signed prune statement vouches for their removal")
+            }
             previous = hash
             expected = pruned.sequence + 1
         }
@@ -57,7 +63,11 @@ public enum AuditVerifier {
         var checkpointIndex = 0
         let rows = try db.prepare("SELECT \(AuditSchema.recordColumns) FROM records ORDER BY seq")
         while try rows.step() {
-            let (record, stored) = try AuditSchema.readRecord(rows)
+            let readable = try? AuditSchema.readRecord(rows)
+            guard let (record, stored) = readable else {
+                let sequence = rows.int64(0)
+                return fail(sequence, "record \(sequence) cannot be read: a field holds a value the service never writes")
+            }
             if report.firstSequence == nil { report.firstSequence = record.sequence }
             guard record.sequence == expected else {
                 return fail(expected, record.sequence > expected ? "records \(expected)…\(record.sequence - 1) are missing" : "record \(record.sequence) is out of order")

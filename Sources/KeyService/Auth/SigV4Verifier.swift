@@ -49,13 +49,27 @@ public final class SigV4Verifier: Sendable {
         var authorizationHeader: String?
         var amzDateHeader: String?
         var contentHashHeader: String?
+        var hasTarget = false
+        var hasSecurityToken = false
+        var repeated = false
         for header in request.headers {
-            if authorizationHeader == nil, SigV4.headerNamesEqual(header.name, "authorization") { authorizationHeader = header.value }
-            else if amzDateHeader == nil, SigV4.headerNamesEqual(header.name, "x-amz-date") { amzDateHeader = header.value }
+            if SigV4.headerNamesEqual(header.name, "authorization") {
+                repeated = repeated || authorizationHeader != nil
+                authorizationHeader = authorizationHeader ?? header.value
+            } else if SigV4.headerNamesEqual(header.name, "x-amz-date") {
+                repeated = repeated || amzDateHeader != nil
+                amzDateHeader = amzDateHeader ?? header.value
+            }
             else if contentHashHeader == nil, SigV4.headerNamesEqual(header.name, "x-amz-content-sha256") { contentHashHeader = header.value }
+            else if SigV4.headerNamesEqual(header.name, "x-amz-target") { hasTarget = true }
+            else if SigV4.headerNamesEqual(header.name, "x-amz-security-token") { hasSecurityToken = true }
         }
         guard let authorization = authorizationHeader else {
             throw KMSError(.missingAuthenticationToken, "Missing Authentication Token")
+        }
+        // Two of either would leave it to chance which one a proxy in front and this server each read.
+        guard !repeated else {
+            throw KMSError(.incompleteSignature, "A request carries at most one Authorization and one X-Amz-Date header.")
         }
         let parsed = try Self.parseAuthorization(authorization)
         guard let amzDate = amzDateHeader else {
@@ -84,6 +98,14 @@ public final class SigV4Verifier: Sendable {
         }
         guard parsed.signedHeaders.contains("x-amz-date") || parsed.signedHeaders.contains("date") else {
             throw KMSError(.invalidSignature, "Signed headers must include 'x-amz-date'.")
+        }
+        // The target names the operation on the AWS door: unsigned, a captured request could be replayed as another one.
+        guard !hasTarget || parsed.signedHeaders.contains("x-amz-target") else {
+            throw KMSError(.invalidSignature, "Signed headers must include 'x-amz-target'.")
+        }
+        // This service issues no temporary credentials, so no session token can be valid.
+        guard !hasSecurityToken else {
+            throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
         }
         guard let (caller, secret) = credentials(parsed.accessKeyId) else {
             throw KMSError(.unrecognizedClient, "The security token included in the request is invalid.")
@@ -131,6 +153,19 @@ public final class SigV4Verifier: Sendable {
         signingKeys.withLock { cache in
             for key in Array(cache.keys) where key.hasPrefix(accessKeyId + "|") { cache[key] = nil }
         }
+    }
+
+    /// The access key id a request claims in its `Authorization` header, if it has
+    /// the form of one (16–128 upper-case letters and digits), for the audit record
+    /// of a request that authentication refused. Anything else is not repeated.
+    public static func claimedAccessKeyId(headers: [(name: String, value: String)]) -> String? {
+        guard let authorization = headers.first(where: { SigV4.headerNamesEqual($0.name, "authorization") })?.value,
+              let parsed = try? parseAuthorization(authorization) else { return nil }
+        let id = parsed.accessKeyId
+        guard (16...128).contains(id.utf8.count),
+              id.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        return id
     }
 
     static func parseAuthorization(_ value: String) throws(KMSError) -> ParsedAuthorization {

@@ -106,6 +106,19 @@ public enum Action: String, Sendable, CaseIterable, Codable, Hashable {
         }
     }
 
+    /// Whether the action changes identities: principals, their access keys, roles or
+    /// bindings. A role with any of these can make its holder more powerful, so only
+    /// an administrator hands one out (`KeyService.checkEscalation`).
+    public var administersIdentities: Bool {
+        switch self {
+        case .createPrincipal, .updatePrincipal, .deletePrincipal, .createAccessKey, .updateAccessKey, .deleteAccessKey,
+             .createRole, .updateRole, .deleteRole, .createBinding, .deleteBinding:
+            true
+        default:
+            false
+        }
+    }
+
     /// Whether the action touches a key's material (authorised before any is read).
     public var isCryptographic: Bool {
         switch self {

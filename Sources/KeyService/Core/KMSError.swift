@@ -9,7 +9,7 @@ public struct KMSError: Error, Sendable, Equatable, CustomStringConvertible {
         // Client faults from the KMS model.
         case notFound, disabled, invalidState, alreadyExists, invalidCiphertext, incorrectKey
         case invalidKeyUsage, invalidArn, invalidAliasName, invalidMarker, limitExceeded, tag
-        case unsupportedOperation, malformedPolicyDocument, invalidGrantToken, dryRunOperation
+        case unsupportedOperation, malformedPolicyDocument, invalidGrantToken, invalidGrantId, dryRunOperation
         // Imported key material, signatures and MACs.
         case invalidImportToken, expiredImportToken, incorrectKeyMaterial, kmsInvalidSignature, kmsInvalidMac
         // Front-end faults.
@@ -71,6 +71,7 @@ extension KMSError.Code {
         case .unsupportedOperation: "UnsupportedOperationException"
         case .malformedPolicyDocument: "MalformedPolicyDocumentException"
         case .invalidGrantToken: "InvalidGrantTokenException"
+        case .invalidGrantId: "InvalidGrantIdException"
         case .dryRunOperation: "DryRunOperationException"
         case .invalidImportToken: "InvalidImportTokenException"
         case .expiredImportToken: "ExpiredImportTokenException"
@@ -110,6 +111,7 @@ extension KMSError.Code {
         case .unsupportedOperation: "UnsupportedOperation"
         case .malformedPolicyDocument: "MalformedPolicyDocument"
         case .invalidGrantToken: "InvalidGrantToken"
+        case .invalidGrantId: "InvalidGrantId"
         case .dryRunOperation: "DryRunOperation"
         case .invalidImportToken: "InvalidImportToken"
         case .expiredImportToken: "ExpiredImportToken"

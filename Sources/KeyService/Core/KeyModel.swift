@@ -179,6 +179,36 @@ public struct KeyRecord: Sendable, Equatable {
 
     public var isUsableForCrypto: Bool { state == .enabled }
 
+    /// The state callers see at `now`: imported material past its ValidTo makes an
+    /// enabled or disabled key PendingImport at once, though maintenance deletes the
+    /// material (and stores the state) only on its next run.
+    public func effectiveState(at now: Timestamp) -> KeyState {
+        if state == .enabled || state == .disabled, expirationModel == .keyMaterialExpires, let validTo, validTo <= now {
+            return .pendingImport
+        }
+        return state
+    }
+
+    /// Whether a grant on this key may allow `action`: the operation must be one the
+    /// key can perform (no Sign on a symmetric key, no GenerateDataKey on an
+    /// asymmetric one), as AWS checks in CreateGrant.
+    public func canPerform(_ action: Action) -> Bool {
+        switch action {
+        case .encrypt, .decrypt, .reEncryptFrom, .reEncryptTo:
+            usage == .encryptDecrypt
+        case .generateDataKey, .generateDataKeyWithoutPlaintext, .generateDataKeyPair, .generateDataKeyPairWithoutPlaintext:
+            usage == .encryptDecrypt && spec.supportsSymmetricEncryption
+        case .sign, .verify:
+            usage == .signVerify
+        case .getPublicKey:
+            spec.isAsymmetric
+        case .generateMac, .verifyMac:
+            usage == .generateVerifyMac
+        default:
+            true
+        }
+    }
+
     /// The algorithms the key offers, by spec and usage (AWS lists only the ones of its usage).
     public var encryptionAlgorithms: [EncryptionAlgorithm] { usage == .encryptDecrypt ? spec.encryptionAlgorithms : [] }
     public var signingAlgorithms: [SigningAlgorithm] { usage == .signVerify ? spec.signingAlgorithms : [] }

@@ -163,6 +163,20 @@ public final class KeyService: Sendable {
         }
     }
 
+    /// Who an access key id belongs to and why it cannot sign now, for the audit
+    /// record and log line of a request that authentication refused. The reason is
+    /// nil when the key may sign (the signature itself was wrong).
+    public func refusedCredential(accessKeyId: String) -> (caller: Caller?, reason: String?) {
+        state.withLock { s in
+            guard let key = s.accessKeys[accessKeyId] else { return (nil, "the access key id is unknown") }
+            guard let principal = s.principals[key.principalId] else { return (nil, "the access key id is unknown") }
+            let caller = Caller(principalId: principal.id, principalName: principal.name, accessKeyId: key.id)
+            if key.status != .active { return (caller, "the access key is inactive") }
+            if !principal.enabled { return (caller, "the principal is disabled") }
+            return (caller, nil)
+        }
+    }
+
     /// Whether the store can take a write now (readiness).
     public func storeWritable() -> Bool { store.isWritable() }
 

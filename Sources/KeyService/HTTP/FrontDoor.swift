@@ -68,12 +68,12 @@ struct FrontDoor: Sendable {
         let failure: KMSError? = if case .failure(let error) = result { error } else { nil }
         let record = AuditRecord(
             sequence: 0, time: service.now.microseconds, requestId: requestId,
-            principalId: caller?.principalId, principalName: caller?.principalName, accessKeyId: caller?.accessKeyId,
+            principalId: caller?.principalId, principalName: caller?.principalName, accessKeyId: caller?.accessKeyId ?? fields.claimedAccessKeyId,
             sourceAddress: sourceAddress, userAgent: userAgent,
             api: api.rawValue, action: fields.action ?? action, keyId: fields.keyId, keyVersion: fields.keyVersion,
             keyReference: fields.keyReference, encryptionContext: fields.encryptionContext, grantId: fields.grantId,
             outcome: failure == nil ? .allowed : (failure?.code == .accessDenied ? .denied : .error),
-            errorCode: failure.map { $0.code.awsType }, reason: failure?.code == .accessDenied ? fields.reason : nil)
+            errorCode: failure.map { $0.code.awsType }, reason: failure == nil ? nil : fields.reason)
         metrics.record(action: record.action, outcome: record.outcome, duration: ContinuousClock.now - started)
         do {
             try await audit.append(record, resumingOn: context.channel.eventLoop)
@@ -87,6 +87,33 @@ struct FrontDoor: Sendable {
             logFailure(error, requestId: requestId, route: action)
             return errorResponse(error, requestId)
         }
+    }
+
+    /// Answers a request that matched no route (or a route with another method),
+    /// after writing its audit record durably like every other request's: probes
+    /// of the API leave a trace. Nothing about it is authenticated.
+    func serveUnrouted(_ request: Request, context: AppRequestContext, code: KMSError.Code, message: String) async -> Response {
+        let requestId = Self.newRequestId()
+        let api: API = request.headers[HTTPField.Name("x-amz-target")!] == nil ? .rest : .aws
+        func errorResponse(_ error: KMSError, _ requestId: String) -> Response {
+            api == .rest ? RESTDoor.errorResponse(error, requestId: requestId) : AWSDoor.errorResponse(error, requestId: requestId)
+        }
+        let record = AuditRecord(
+            sequence: 0, time: service.now.microseconds, requestId: requestId,
+            sourceAddress: context.remoteAddress?.ipAddress, userAgent: request.headers[.userAgent].map { String($0.prefix(512)) },
+            api: api.rawValue, action: code.restCode, outcome: .error, errorCode: code.awsType,
+            reason: "no route for \(sanitizedForMessage(request.method.rawValue, limit: 16)) \(sanitizedForMessage(request.uri.path, limit: 200))")
+        guard audit.isHealthy else {
+            audit.enqueue(record)
+            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can."), requestId)
+        }
+        do {
+            try await audit.append(record, resumingOn: context.channel.eventLoop)
+        } catch {
+            logFailure(KMSError(.auditUnavailable, ""), requestId: requestId, route: code.restCode)
+            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed."), requestId)
+        }
+        return errorResponse(KMSError(code, message), requestId)
     }
 
     /// Collects the body (up to `limit`) and verifies its signature.
@@ -103,18 +130,49 @@ struct FrontDoor: Sendable {
         headers.reserveCapacity(request.headers.count + 1)
         if let authority = request.head.authority { headers.append(("host", authority)) }
         for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
-        let caller = try body.withUnsafeReadableBytes { (bytes) throws(KMSError) -> Caller in
-            try verifier.verify(
-                SigV4Verifier.Request(
-                    method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
-                    headers: headers, body: bytes),
-                nowSeconds: service.now.microseconds / 1_000_000)
+        let caller: Caller
+        do throws(KMSError) {
+            caller = try body.withUnsafeReadableBytes { (bytes) throws(KMSError) -> Caller in
+                try verifier.verify(
+                    SigV4Verifier.Request(
+                        method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
+                        headers: headers, body: bytes),
+                    nowSeconds: service.now.microseconds / 1_000_000)
+            }
+        } catch {
+            noteRefusedSignature(error, headers: headers, requestId: requestId, sourceAddress: sourceAddress, note: note)
+            throw error
         }
         try await requireBoundClientCertificate(caller, context: context, note: note)
         service.recordUse(accessKeyId: caller.accessKeyId)
         return Authenticated(body: body, context: CallContext(
             requestId: requestId, caller: caller, api: api,
             sourceAddress: sourceAddress, userAgent: request.headers[.userAgent], logger: logger, note: note))
+    }
+
+    /// Names, in the audit record and the log, who a refused signature claimed to
+    /// be and why it was refused: an unknown, inactive or disabled identity, or the
+    /// verifier's own reason (expired, wrong scope, wrong signature). A failed
+    /// sign-in must leave a trace that says which credential is being tried.
+    func noteRefusedSignature(_ error: KMSError, headers: [(name: String, value: String)], requestId: String,
+                              sourceAddress: String?, note: AuditNote) {
+        let claimed = SigV4Verifier.claimedAccessKeyId(headers: headers)
+        let known = claimed.map { service.refusedCredential(accessKeyId: $0) }
+        let reason: String = switch error.code {
+        case .missingAuthenticationToken: "the request is not signed"
+        case .unrecognizedClient: known?.reason ?? error.message
+        default: error.message
+        }
+        note.update {
+            $0.refusedCaller = known?.caller
+            $0.claimedAccessKeyId = claimed
+            $0.reason = "signature refused: " + reason
+        }
+        guard error.code != .missingAuthenticationToken else { return }
+        logger.notice("signature refused", metadata: [
+            "requestId": "\(requestId)", "accessKeyId": "\(claimed ?? "-")", "principal": "\(known?.caller?.principalName ?? "-")",
+            "source": "\(sourceAddress ?? "-")", "reason": "\(reason)",
+        ])
     }
 
     static func newRequestId() -> String { UUIDString.random() }

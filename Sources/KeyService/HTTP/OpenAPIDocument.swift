@@ -4801,7 +4801,7 @@ enum OpenAPIDocument {
         },
         "responses": {
           "BadRequest": {
-            "description": "The request is not valid: ValidationError (a missing, unknown or out-of-range member, a path member repeated in the body, an unknown, repeated or empty query parameter, or an update with nothing to change), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac (VerifyMac: the MAC is not valid).",
+            "description": "The request is not valid: ValidationError (a missing, unknown or out-of-range member, a path member repeated in the body, an unknown, repeated or empty query parameter, or an update with nothing to change), MalformedRequest (not a JSON object), or a domain error such as InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, InvalidGrantId, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, IncorrectKeyMaterial, KMSInvalidSignature (Verify: the signature is not valid) or KMSInvalidMac (VerifyMac: the MAC is not valid).",
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/RequestId"
@@ -5001,7 +5001,7 @@ enum OpenAPIDocument {
                 "properties": {
                   "code": {
                     "type": "string",
-                    "description": "A stable, machine-readable error code. Clients should branch on this, never on `message`. 400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, IncorrectKeyMaterial, KMSInvalidSignature, KMSInvalidMac. 403: AccessDenied, MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. 413: PayloadTooLarge. 415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. 503: DependencyTimeout, AuditUnavailable.",
+                    "description": "A stable, machine-readable error code. Clients should branch on this, never on `message`. 400: ValidationError, MalformedRequest, InvalidCiphertext, IncorrectKey, InvalidKeyUsage, InvalidArn, InvalidAliasName, InvalidMarker, LimitExceeded, InvalidTag, UnsupportedOperation, InvalidGrantToken, InvalidGrantId, MalformedPolicyDocument, InvalidImportToken, ExpiredImportToken, IncorrectKeyMaterial, KMSInvalidSignature, KMSInvalidMac. 403: AccessDenied, MissingAuthentication, IncompleteSignature, UnrecognizedClient, InvalidSignature. 404: NotFound, RouteNotFound. 405: MethodNotAllowed. 409: Disabled, InvalidState, AlreadyExists. 412: DryRunOperation. 413: PayloadTooLarge. 415: UnsupportedMediaType. 429: Throttled. 500: InternalError, KeyUnavailable. 503: DependencyTimeout, AuditUnavailable.",
                     "examples": [
                       "NotFound"
                     ]

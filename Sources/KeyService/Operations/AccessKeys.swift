@@ -21,7 +21,9 @@ public enum CreateAccessKey: Operation {
                 throw KMSError(.limitExceeded, "A principal may have at most \(maxPerPrincipal) access keys; delete one first.")
             }
             let (key, secret) = try service.makeAccessKey(principalId: principal.id, at: now)
-            return ([.putAccessKey(key)], (key, secret))
+            let changes: [StoreChange] = [.putAccessKey(key)]
+            try KeyService.checkEscalation(state, by: context.caller.principalId, after: changes)
+            return (changes, (key, secret))
         }
         context.logger.notice("access key created", metadata: ["principal": "\(input.principal)", "accessKeyId": "\(key.id)"])
         return Output(accessKey: NewAccessKey(accessKeyId: key.id, secretAccessKey: SecretBlobText(bytes: secret)))
@@ -52,7 +54,7 @@ public enum UpdateAccessKey: Operation {
             var key = try KeyService.accessKey(input.accessKeyId, of: input.principal, in: state)
             key.status = status
             let changes: [StoreChange] = [.putAccessKey(key)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, ())
         }
         if status == .inactive { service.forgetCredential(accessKeyId: input.accessKeyId) }
@@ -78,7 +80,7 @@ public enum DeleteAccessKey: Operation {
         try await service.mutate { state, _ in
             let key = try KeyService.accessKey(input.accessKeyId, of: input.principal, in: state)
             let changes: [StoreChange] = [.deleteAccessKey(id: key.id)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, ())
         }
         service.forgetCredential(accessKeyId: input.accessKeyId)

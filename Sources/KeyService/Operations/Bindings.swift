@@ -127,7 +127,7 @@ public enum CreateBinding: Operation {
             let binding = BindingRecord(id: UUIDString.random(), principalId: principal.id, role: input.role, scope: scope,
                                         conditions: conditions, effect: effect, createdAt: now)
             let changes: [StoreChange] = [.putBinding(binding)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, (binding, principal.name))
         }
         context.logger.notice("binding created", metadata: ["principal": "\(name)", "role": "\(binding.role)", "scope": "\(binding.scope.summary)"])
@@ -175,7 +175,7 @@ public enum DeleteBinding: Operation {
                 throw KMSError.notFound("Binding \(sanitizedForMessage(input.bindingId)) does not exist.")
             }
             let changes: [StoreChange] = [.deleteBinding(id: input.bindingId)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, ())
         }
         return EmptyOutput()

@@ -75,12 +75,8 @@ public enum CreateKey: Operation {
         guard tags.count <= Limits.maxTagsPerKey else { throw KMSError(.tag, "A key may have at most 50 tags.") }
         try Validate.tags(tags)
         if let policy = input.policy {
-            // As PutKeyPolicy: the grammar, then the lockout safety check, before anything is created.
-            _ = try KeyPolicy.validate(policy)
-            if input.bypassPolicyLockoutSafetyCheck != true, let caller = service.read({ $0.principals[context.caller.principalId] }),
-               KeyPolicy.denyingStatement(KeyPolicy.denyStatements(policy), action: .putKeyPolicy, principal: caller) != nil {
-                throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it; set BypassPolicyLockoutSafetyCheck to create the key anyway.")
-            }
+            // As PutKeyPolicy, before anything is created.
+            try service.checkKeyPolicy(policy, bypassLockoutSafetyCheck: input.bypassPolicyLockoutSafetyCheck == true, context: context)
         }
 
         // Material is made before the write (an RSA-4096 key takes a while), never
@@ -101,6 +97,6 @@ public enum CreateKey: Operation {
         }
         context.note.update { $0.keyId = record.id; $0.keyVersion = version == nil ? nil : 1 }
         context.logger.info("key created", metadata: ["keyId": "\(record.id)"])
-        return Output(keyMetadata: KeyMetadata(record, partition: service.partition))
+        return Output(keyMetadata: KeyMetadata(record, partition: service.partition, now: service.now))
     }
 }

@@ -21,6 +21,6 @@ public enum DescribeKey: Operation {
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         try service.validateGrantTokens(input.grantTokens)
         let entry = try service.resolve(input.keyId, accept: .keyOrAlias)
-        return Output(keyMetadata: KeyMetadata(entry.record, partition: service.partition))
+        return Output(keyMetadata: KeyMetadata(entry.record, partition: service.partition, now: service.now))
     }
 }

@@ -34,8 +34,9 @@ public enum DisableKey: Operation {
 extension KeyService {
     /// Enables or disables a key; idempotent; refused while it is pending deletion or import.
     func setState(of keyId: String, to state: KeyState) async throws {
+        let now = self.now
         try await updateKey(keyId) { record in
-            switch record.state {
+            switch record.effectiveState(at: now) {
             case .pendingDeletion: return .pendingDeletion
             case .pendingImport: return .pendingImport
             case .enabled, .disabled:

@@ -99,6 +99,9 @@ public enum CreateGrant: Operation {
             }
         }
         let entry = try service.resolve(input.keyId, accept: .keyOnly)
+        if let unsupported = operations.sorted(by: { $0.operationName < $1.operationName }).first(where: { !entry.record.canPerform($0) }) {
+            throw KMSError.validation("\(unsupported.operationName) is not an operation \(service.partition.keyArn(entry.record.id)) (\(entry.record.spec.rawValue), \(entry.record.usage.rawValue)) supports.")
+        }
         if let error = service.stateError(entry.record) { throw error }
         // No escalation: the grantor must hold every operation it hands out, under the same constraints.
         let checkContext = constraints?.encryptionContextEquals ?? constraints?.encryptionContextSubset ?? [:]
@@ -167,6 +170,7 @@ public enum ListGrants: Operation {
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
         let limit = try Marker.limit(input.limit, range: 1...100, default: 50)
         let after = try Marker.parse(input.marker, listing: "grants")
+        if let grantId = input.grantId { try Validate.grantId(grantId) }
         let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
         let entries = service.read { state in
             let grantee = input.granteePrincipal.map { state.principal(named: $0)?.id ?? "-" }
@@ -236,6 +240,7 @@ public enum RetireGrant: Operation {
             }
             grant = found
         } else if let keyId = input.keyId, let grantId = input.grantId {
+            try Validate.grantId(grantId)
             let key = try service.resolve(keyId, accept: .keyOnly).record.id
             guard let found = service.read({ $0.grants[grantId] }), found.keyId == key else {
                 throw KMSError.notFound("Grant \(sanitizedForMessage(grantId)) does not exist on this key.")
@@ -273,6 +278,7 @@ public enum RevokeGrant: Operation {
     public static func isDryRun(_ input: Input) -> Bool { input.dryRun == true }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        try Validate.grantId(input.grantId)
         let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
         try await service.mutate { state, _ in
             guard let grant = state.grants[input.grantId], grant.keyId == keyId else {
@@ -281,5 +287,15 @@ public enum RevokeGrant: Operation {
             return ([.deleteGrant(id: grant.id)], ())
         }
         return EmptyOutput()
+    }
+}
+
+extension Validate {
+    /// A grant id has the form CreateGrant gives it (64 lower-case hex digits);
+    /// anything else is InvalidGrantId, as AWS distinguishes it from an unknown grant.
+    static func grantId(_ id: String) throws(KMSError) {
+        guard id.utf8.count == 64, id.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }) else {
+            throw KMSError(.invalidGrantId, "The grant id is not valid: grant ids are 64 hexadecimal digits.")
+        }
     }
 }

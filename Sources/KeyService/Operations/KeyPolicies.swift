@@ -50,12 +50,8 @@ public enum PutKeyPolicy: Operation {
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
         guard (input.policyName ?? "default") == "default" else { throw KMSError.validation("PolicyName must be default.") }
-        _ = try KeyPolicy.validate(input.policy)
         let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
-        if input.bypassPolicyLockoutSafetyCheck != true, let caller = service.read({ $0.principals[context.caller.principalId] }),
-           KeyPolicy.denyingStatement(KeyPolicy.denyStatements(input.policy), action: .putKeyPolicy, principal: caller) != nil {
-            throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it again; set BypassPolicyLockoutSafetyCheck to store it anyway.")
-        }
+        try service.checkKeyPolicy(input.policy, bypassLockoutSafetyCheck: input.bypassPolicyLockoutSafetyCheck == true, context: context)
         try await service.mutate { state, _ in
             guard state.keys[keyId] != nil else { throw KMSError.notFound("Key '\(service.partition.keyArn(keyId))' does not exist") }
             return ([.putKeyPolicy(keyId: keyId, policy: input.policy)], ())
@@ -79,5 +75,26 @@ public enum ListKeyPolicies: Operation {
         _ = try Marker.limit(input.limit, range: 1...1000, default: 100)
         _ = try service.resolve(input.keyId, accept: .keyOnly)
         return Output(policyNames: ["default"], truncated: false)
+    }
+}
+
+extension KeyService {
+    /// A key policy's grammar and its two lockout checks (CreateKey and PutKeyPolicy):
+    /// the caller must still be able to change it (AWS's safety check, which
+    /// BypassPolicyLockoutSafetyCheck skips), and some enabled administrator must
+    /// too, which nothing skips: a key administrator cannot lock the service's
+    /// administrators out of a key.
+    func checkKeyPolicy(_ policy: String, bypassLockoutSafetyCheck: Bool, context: CallContext) throws(KMSError) {
+        _ = try KeyPolicy.validate(policy)
+        let denials = KeyPolicy.denyStatements(policy)
+        let (caller, administrators) = read { state in
+            (state.principals[context.caller.principalId], state.effectiveAdministrators().compactMap { state.principals[$0] })
+        }
+        if !bypassLockoutSafetyCheck, let caller, KeyPolicy.denyingStatement(denials, action: .putKeyPolicy, principal: caller) != nil {
+            throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it again; set BypassPolicyLockoutSafetyCheck to store it anyway.")
+        }
+        if !administrators.isEmpty, administrators.allSatisfy({ KeyPolicy.denyingStatement(denials, action: .putKeyPolicy, principal: $0) != nil }) {
+            throw KMSError(.malformedPolicyDocument, "The new key policy would stop every administrator from changing it; at least one enabled administrator must keep kms:PutKeyPolicy.")
+        }
     }
 }

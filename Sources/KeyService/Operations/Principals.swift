@@ -52,6 +52,60 @@ extension KeyService {
             } : nil)
     }
 
+    /// The checks every change to identities runs inside its write: no escalation
+    /// (below), then no lockout.
+    static func checkIdentityChange(_ state: borrowing ServiceState, by callerId: String, after changes: [StoreChange]) throws(KMSError) {
+        try checkEscalation(state, by: callerId, after: changes)
+        try checkLockout(state, after: changes)
+    }
+
+    /// No escalation through identity administration. Power over identities (a role
+    /// with any `iam:` change action, `admin` among them) is handed out, and the
+    /// principals who hold it are changed, only by an enabled administrator: anyone
+    /// else with `iam:CreateBinding` could bind itself `admin`, and anyone with
+    /// `iam:CreateAccessKey` could mint a key for an administrator. Everyone may
+    /// still manage their own access keys.
+    static func checkEscalation(_ state: borrowing ServiceState, by callerId: String, after changes: [StoreChange]) throws(KMSError) {
+        if state.effectiveAdministrators().contains(callerId) { return }
+        let roles = state.roles
+        let bindings = state.bindings
+        func confersPower(_ actions: Set<Action>) -> Bool { actions.contains { $0.administersIdentities } }
+        func confersPower(role name: String) -> Bool { roles[name].map { confersPower($0.actions) } ?? false }
+        func holdsPower(_ principalId: String) -> Bool {
+            bindings.values.contains { $0.principalId == principalId && $0.effect == .allow && confersPower(role: $0.role) }
+        }
+        func refuse(_ what: String) -> KMSError {
+            KMSError(.accessDenied, "Only an enabled administrator may \(what).")
+        }
+        for change in changes {
+            switch change {
+            case .putBinding(let binding):
+                if binding.effect == .allow && confersPower(role: binding.role) { throw refuse("bind a role that administers identities") }
+                if holdsPower(binding.principalId) { throw refuse("change the bindings of a principal who administers identities") }
+            case .deleteBinding(let id):
+                if let binding = bindings[id], holdsPower(binding.principalId) {
+                    throw refuse("change the bindings of a principal who administers identities")
+                }
+            case .putRole(let role):
+                if confersPower(role.actions) { throw refuse("give a role actions that administer identities") }
+            case .putAccessKey(let key):
+                if key.principalId != callerId && holdsPower(key.principalId) {
+                    throw refuse("create or change the access keys of another principal who administers identities")
+                }
+            case .deleteAccessKey(let id):
+                if let key = state.accessKeys[id], key.principalId != callerId, holdsPower(key.principalId) {
+                    throw refuse("create or change the access keys of another principal who administers identities")
+                }
+            case .putPrincipal(let principal):
+                if principal.id != callerId && holdsPower(principal.id) { throw refuse("change a principal who administers identities") }
+            case .deletePrincipal(let id):
+                if holdsPower(id) { throw refuse("delete a principal who administers identities") }
+            default:
+                break
+            }
+        }
+    }
+
     /// Refuses a change that would leave no enabled administrator able to sign in.
     static func checkLockout(_ state: borrowing ServiceState, after changes: [StoreChange]) throws(KMSError) {
         var next = copy state
@@ -110,8 +164,10 @@ public enum CreatePrincipal: Operation {
         }
         let fingerprint = try input.clientCertificateFingerprint.map(ClientCertificateBinding.parseFingerprint)
         let (principal, key, secret) = try await service.mutate { state, now in
-            guard state.principal(named: input.name) == nil else {
-                throw KMSError(.alreadyExists, "A principal named \(input.name) already exists.")
+            // Names differing only in case would read as the same principal in bindings and audit records.
+            guard state.principal(named: input.name) == nil,
+                  !state.principals.values.contains(where: { $0.name.lowercased() == input.name.lowercased() }) else {
+                throw KMSError(.alreadyExists, "A principal named \(input.name) already exists (names differing only in case are not allowed).")
             }
             let principal = PrincipalRecord(id: UUIDString.random(), name: input.name, kind: kind, enabled: true, createdAt: now,
                                             clientCertificateFingerprint: fingerprint)
@@ -203,7 +259,7 @@ public enum UpdatePrincipal: Operation {
             if let enabled = input.enabled { principal.enabled = enabled }
             if let fingerprint { principal.clientCertificateFingerprint = fingerprint }
             let changes: [StoreChange] = [.putPrincipal(principal)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, principal.name)
         }
         if let fingerprint {
@@ -225,7 +281,7 @@ public enum DeletePrincipal: Operation {
                 throw KMSError.notFound("Principal \(sanitizedForMessage(input.principal)) does not exist.")
             }
             let changes: [StoreChange] = [.deletePrincipal(id: principal.id)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, state.accessKeys.values.filter { $0.principalId == principal.id }.map(\.id))
         }
         for id in removedKeys { service.forgetCredential(accessKeyId: id) }

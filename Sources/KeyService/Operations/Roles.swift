@@ -80,8 +80,13 @@ public enum CreateRole: Operation {
         try Validate.description(input.description ?? "")
         let role = RoleRecord(name: input.name, description: input.description ?? "", actions: try RoleRecord.parseActions(input.actions))
         try await service.mutate { state, _ in
-            guard state.roles[input.name] == nil else { throw KMSError(.alreadyExists, "A role named \(input.name) already exists.") }
-            return ([.putRole(role)], ())
+            // Names differing only in case (a custom "Admin" beside the built-in "admin") would read as the same role in a binding list.
+            if let existing = state.roles.values.first(where: { $0.name.lowercased() == input.name.lowercased() }) {
+                throw KMSError(.alreadyExists, "A role named \(existing.name) already exists; role names differing only in case are not allowed.")
+            }
+            let changes: [StoreChange] = [.putRole(role)]
+            try KeyService.checkEscalation(state, by: context.caller.principalId, after: changes)
+            return (changes, ())
         }
         return Output(role: RoleInfo(role))
     }
@@ -114,7 +119,7 @@ public enum UpdateRole: Operation {
             if let description = input.description { role.description = description }
             if let actions { role.actions = actions }
             let changes: [StoreChange] = [.putRole(role)]
-            try KeyService.checkLockout(state, after: changes)
+            try KeyService.checkIdentityChange(state, by: context.caller.principalId, after: changes)
             return (changes, role)
         }
         return Output(role: RoleInfo(role))

@@ -26,15 +26,16 @@ public struct KeyMetadata: Encodable, Sendable, Equatable {
     public var validTo: Date?
     public var multiRegion: Bool
 
-    init(_ record: KeyRecord, partition: Partition) {
+    init(_ record: KeyRecord, partition: Partition, now: Timestamp) {
+        let state = record.effectiveState(at: now)
         awsAccountId = partition.account
         keyId = record.id
         arn = partition.keyArn(record.id)
         creationDate = record.createdAt.date
-        enabled = record.state == .enabled
+        enabled = state == .enabled
         description = record.description
         keyUsage = record.usage.rawValue
-        keyState = record.state.rawValue
+        keyState = state.rawValue
         deletionDate = record.state == .pendingDeletion ? record.deletionAt?.date : nil
         origin = record.origin.rawValue
         keyManager = "CUSTOMER"
@@ -147,10 +148,7 @@ extension KeyService {
     /// Imported material past its ValidTo is refused at once, before maintenance deletes it.
     func stateError(_ record: KeyRecord) -> KMSError? {
         var arn: String { partition.keyArn(record.id) }  // built only for an error
-        if record.state == .enabled, record.expirationModel == .keyMaterialExpires, let validTo = record.validTo, validTo <= now {
-            return KMSError(.invalidState, "\(arn) is pending import.")
-        }
-        switch record.state {
+        switch record.effectiveState(at: now) {
         case .enabled: return nil
         case .disabled: return KMSError(.disabled, "\(arn) is disabled.")
         case .pendingDeletion: return KMSError(.invalidState, "\(arn) is pending deletion.")

@@ -31,13 +31,26 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> KeyServer {
     try configuration.validate()
+    // TLS first: a certificate or key that cannot serve must stop the start before any state is made.
+    let serverBuilder = try serverBuilder(configuration.tls)
     let store: any KeyStore
     let key: SecureBytes
     var dataDirectory: DataDirectory?
     switch configuration.storage {
     case .dataDirectory(let path):
         let directory = try DataDirectory(path: path)
-        key = try rootKey ?? FileRootKeyProvider(path: directory.rootKeyPath).loadRootKey()
+        if let rootKey {
+            key = rootKey
+        } else {
+            let holdsState = directory.holdsState
+            do {
+                key = try FileRootKeyProvider(path: directory.rootKeyPath, createIfMissing: !holdsState).loadRootKey()
+            } catch let error as RootKeyError {
+                throw ConfigurationError(holdsState && !FileManager.default.fileExists(atPath: directory.rootKeyPath)
+                    ? "\(directory.rootKeyPath) is missing but \(directory.path) holds keys: restore the root key it was created with (a new one would open nothing)"
+                    : error.description)
+            }
+        }
         store = try SQLiteKeyStore(path: directory.databasePath)
         dataDirectory = directory
     case .memory:
@@ -74,7 +87,7 @@ public func buildApplication(
         service: service, verifier: verifier, audit: audit, metrics: metrics,
         rateLimiter: configuration.rateLimit.map { RateLimiter(rate: $0.rate, burst: $0.burst) }, logger: logger)
     let router = Router(context: AppRequestContext.self)
-    router.addMiddleware { UnmatchedRouteMiddleware() }
+    router.addMiddleware { UnmatchedRouteMiddleware(door: door) }
     router.get("/v1/health") { _, _ in
         FrontDoor.json(Array(#"{"status":"ok"}"#.utf8), status: .ok, contentType: "application/json", requestId: FrontDoor.newRequestId())
     }
@@ -101,7 +114,7 @@ public func buildApplication(
 
     let application = Application(
         router: router,
-        server: try serverBuilder(configuration.tls),
+        server: serverBuilder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "kms"),
         services: [
             MaintenanceService(service: service, interval: configuration.maintenanceInterval),
@@ -115,6 +128,7 @@ public func buildApplication(
 /// Answers routes that do not exist, and Hummingbird's own errors, in the API's JSON error format.
 struct UnmatchedRouteMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let door: FrontDoor
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -126,7 +140,7 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
             default: error.status.code >= 500 ? .internalError : .validation
             }
             let message = code == .routeNotFound ? "No route for \(request.method.rawValue) \(sanitizedForMessage(request.uri.path))." : "The request could not be served."
-            return RESTDoor.errorResponse(KMSError(code, message), requestId: FrontDoor.newRequestId())
+            return await door.serveUnrouted(request, context: context, code: code, message: message)
         }
     }
 }
@@ -135,13 +149,26 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
 /// optionally verifying client certificates against a given CA (mTLS): required
 /// on every connection, or optional (then only principals with a bound
 /// certificate need one). Without a client CA no certificate is requested.
+/// How long a request may take to arrive after its head, and how long a
+/// connection may stay idle between requests (longer than the longest audit long poll).
+let requestReadTimeout: TimeAmount = .seconds(30)
+let connectionIdleTimeout: TimeAmount = .seconds(75)
+
 func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder {
-    guard let tls else { return .http1() }
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: requestReadTimeout)], idleTimeout: connectionIdleTimeout)
+    guard let tls else { return .http1(configuration: http1) }
     do {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
+        // A context checks that the key belongs to the certificate; made here, a mismatch is a start-up error.
+        do {
+            _ = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw ConfigurationError("the TLS private key does not match the certificate, or they cannot be used together: \(error)")
+        }
         if let ca = tls.clientCAPath {
             configuration.trustRoots = .file(ca)
             configuration.certificateVerification = switch tls.clientAuthentication {
@@ -149,7 +176,8 @@ func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder 
             case .optional: .optionalVerification
             }
         }
-        return try .http2Upgrade(tlsConfiguration: configuration)
+        return try .http2Upgrade(tlsConfiguration: configuration, configuration: .init(
+            idleTimeout: .seconds(Int64(connectionIdleTimeout.nanoseconds / 1_000_000_000)), streamConfiguration: http1))
     } catch let error as ConfigurationError {
         throw error
     } catch {

@@ -15,11 +15,25 @@ public final class DataDirectory: Sendable {
     public var auditSigningKeyPath: String { path + "/audit-signing.key" }
     public var auditPublicKeyPath: String { path + "/audit-public.pem" }
 
+    /// Whether an earlier start left state here. Then the root key must already
+    /// exist: making a new one would only hide that the right one is missing.
+    /// (The databases are created empty when the directory is opened, so an empty one holds nothing.)
+    public var holdsState: Bool {
+        func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 }
+        return FileManager.default.fileExists(atPath: auditSigningKeyPath) || size(databasePath) > 0 || size(auditDatabasePath) > 0
+    }
+
     /// The audit signing key (ECDSA P-256): made on first start, stored wrapped
     /// under the root key, its public half written beside it as PEM.
     func auditSigningKey(keyring: Keyring) throws -> AsymmetricPrivateKey {
         if let wrapped = FileManager.default.contents(atPath: auditSigningKeyPath) {
-            let der = try keyring.unwrapAuditSigningKey(Array(wrapped))
+            // The first thing a start unwraps: a failure here is a root key this directory was not made with.
+            let der: SecureBytes
+            do {
+                der = try keyring.unwrapAuditSigningKey(Array(wrapped))
+            } catch {
+                throw ConfigurationError("the root key does not open this data directory (\(auditSigningKeyPath) does not unwrap under it): is \(rootKeyPath) the key \(path) was created with?")
+            }
             let key = try AsymmetricPrivateKey(der: der)
             if !FileManager.default.fileExists(atPath: auditPublicKeyPath) { try writePublicKey(key) }
             return key

@@ -122,7 +122,14 @@ final class SQLiteStatement {
             let rc: Int32
             switch value {
             case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, kms_sqlite_transient())
+            case .text(let v):
+                // With its byte count: a C-string bind would end the text at an embedded U+0000, and a
+                // record read back shorter than it was written breaks its hash (and silently cuts stored text).
+                var text = v
+                rc = text.withUTF8 { utf8 in
+                    let base = UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+                    return sqlite3_bind_text(statement, index, base, Int32(utf8.count), kms_sqlite_transient())
+                }
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), kms_sqlite_transient()) }
             case .null: rc = sqlite3_bind_null(statement, index)
@@ -154,8 +161,10 @@ final class SQLiteStatement {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
     }
     func text(_ column: Int32) -> String {
+        // Text first, then its length (SQLite's order); all of it, embedded U+0000 included.
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: pointer)
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
     func optionalText(_ column: Int32) -> String? {
         sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : text(column)
