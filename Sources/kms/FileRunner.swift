@@ -5,8 +5,10 @@ import KeyCrypto
 
 /// Runs file jobs: opens each input, writes each output atomically (a temporary
 /// file renamed into place only on success), shows progress, and maps failures to
-/// messages and exit codes. Later files still run after one fails (unless the
-/// service is unreachable); the command exits with the first failure's code.
+/// messages and exit codes. A termination signal removes the temporary files
+/// (`TemporaryFiles`) before the process ends. Later files still run after one
+/// fails (unless the service is unreachable); the command exits with the first
+/// failure's code.
 enum FileRunner {
     typealias Body = (FileJob, Int32, Int32, (@Sendable (UInt64) -> Void)?) async throws -> Void
 
@@ -14,6 +16,8 @@ enum FileRunner {
     ///   unlinked temporary file until the job succeeds (so a terminal or pipe never
     ///   receives unverified plaintext).
     static func run(_ jobs: [FileJob], force: Bool, spoolStandardOutput: Bool = false, _ body: Body) async throws {
+        // SIGINT, SIGTERM, SIGHUP: remove the temporary outputs (decrypt's hold plaintext) before dying.
+        TemporaryFiles.shared.removeOnTerminationSignals()
         var firstFailure: Int32?
         for job in jobs {
             do {
@@ -105,10 +109,10 @@ private final class SpoolFile {
 
     init() throws {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        var template = Array("\(directory)/kms-spool-XXXXXX".utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileIOError("create a spool file in \(directory)") }
-        unlink(String(cString: template))
+        let path: String
+        (fd, path) = try TemporaryFiles.shared.create(template: "\(directory)/kms-spool-XXXXXX")
+        unlink(path)
+        TemporaryFiles.shared.unregister(path)
     }
 
     deinit { close(fd) }
