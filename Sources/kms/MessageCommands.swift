@@ -65,7 +65,11 @@ struct RewrapCommand: AsyncParsableCommand {
             (ReEncrypt: the data key is not sent back), and rewrites the header; the frames are copied as they \
             are. Needs Decrypt and ReEncryptFrom on the old key and ReEncryptTo on the new ones. Signed files get a new \
             signature (the old one is verified while the body is copied). Files are replaced in place unless \
-            --output is given.
+            --output is given. While copying, the body's frame structure is checked (sequence numbers, one final \
+            frame no longer than the frame length, nothing after it but a signed message's signature): a file that \
+            fails is refused (exit 65) and left as it was. Frame tags are not checked, since that means decrypting \
+            the body: a frame whose bytes were changed passes rewrap (for an unsigned message) and is refused by \
+            kms decrypt.
             """)
     @OptionGroup var connection: ConnectionOptions
     @Option(name: .customLong("to-key"), help: "Key id, ARN or alias to wrap the data key with (repeatable).") var toKeys: [String] = []
