@@ -16,7 +16,9 @@ struct EncryptCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var files: FileOptions
     @OptionGroup var rawKey: RawKeyOptions
-    @Option(name: .customLong("key"), help: "Key id, ARN or alias to wrap the data key with (repeatable; the first generates it).")
+    @Option(name: .customLong("key"), help: """
+        Key id, ARN or alias to wrap the data key with (repeatable, at most 64 different ones; the first generates it).
+        """)
     var keys: [String] = []
     @Option(help: "Encryption context k=v[,k=v…] (repeatable).") var context: [String] = []
     @Option(help: "Algorithm suite: AES_256_GCM_HKDF_SHA512_COMMIT_KEY (0478, default) or AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384 (0578).")
@@ -33,6 +35,13 @@ struct EncryptCommand: AsyncParsableCommand {
 
     func validate() throws {
         if keys.isEmpty && !rawKey.isSet { throw ValidationError("give at least one --key") }
+        let limit = EnvelopeLimits().maxEncryptedDataKeys
+        if Set(keys).count > limit {
+            throw ValidationError("""
+                at most \(limit) different --key values: a message with more encrypted data keys is refused by \
+                kms decrypt and kms inspect (unless given --max-encrypted-data-keys)
+                """)
+        }
         if !keys.isEmpty && rawKey.isSet { throw ValidationError("--key and --wrapping-key-file exclude each other") }
         if algorithm != nil && signed { throw ValidationError("--algorithm and --signed exclude each other") }
         if let algorithm, AlgorithmSuite.writable(named: algorithm) == nil {
@@ -70,6 +79,7 @@ struct DecryptCommand: AsyncParsableCommand {
     @OptionGroup var rawKey: RawKeyOptions
     @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable).") var keys: [String] = []
     @Option(help: "Pairs k=v[,k=v…] the message's encryption context must contain.") var expectContext: [String] = []
+    @OptionGroup var limits: ReaderLimitOptions
     @Flag(help: """
         With standard output: release each frame as soon as it verifies instead of holding the whole output \
         until the message verifies (a truncated or tampered message then leaves a verified prefix behind).
@@ -84,7 +94,8 @@ struct DecryptCommand: AsyncParsableCommand {
         let jobs = try files.targets(.decrypt).jobs(for: inputs)
         let keyring: any EnvelopeKeyring = try rawKey.keyring()
             ?? KMSKeyring(provider: try connection.makeClient(), allowedKeyArns: keys)
-        let client = EnvelopeClient(keyring: keyring, cache: cacheMaxAge.map { DataKeyCache(limits: .init(maxAge: .seconds(max(1, $0)))) })
+        let client = EnvelopeClient(keyring: keyring, cache: cacheMaxAge.map { DataKeyCache(limits: .init(maxAge: .seconds(max(1, $0)))) },
+                                    options: EnvelopeOptions(limits: limits.envelopeLimits))
         try await FileRunner.run(jobs, force: files.force, spoolStandardOutput: !stream) { _, input, output, progress in
             _ = try await client.decrypt(input: input, output: output, expectedContext: expected, progress: progress)
         }
@@ -102,6 +113,23 @@ struct FileOptions: ParsableArguments {
     func targets(_ direction: FileTargets.Direction) -> FileTargets {
         FileTargets(direction: direction, suffix: suffix, output: output, recursive: recursive)
     }
+}
+
+/// What a reader accepts from an untrusted message (decrypt, inspect).
+struct ReaderLimitOptions: ParsableArguments {
+    @Option(help: """
+        Refuse messages with more encrypted data keys than this (default 64; kms encrypt writes at most 64), \
+        as aws-encryption-cli's option of the same name.
+        """)
+    var maxEncryptedDataKeys: Int = EnvelopeLimits().maxEncryptedDataKeys
+
+    func validate() throws {
+        guard (1...0xffff).contains(maxEncryptedDataKeys) else {
+            throw ValidationError("--max-encrypted-data-keys must be 1 to 65535")
+        }
+    }
+
+    var envelopeLimits: EnvelopeLimits { EnvelopeLimits(maxEncryptedDataKeys: maxEncryptedDataKeys) }
 }
 
 /// A local raw AES wrapping key instead of the service (offline use and interop tests).

@@ -9,6 +9,7 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Show an encrypted file's algorithm suite, message id, encryption context, wrapping keys and frame length (no key needed).")
     @Option(help: "Output format: table or json.") var output: OutputFormat = .table
+    @OptionGroup var limits: ReaderLimitOptions
     @Argument(help: "Encrypted file, or - for standard input.") var file: String
 
     func run() async throws {
@@ -20,7 +21,7 @@ struct InspectCommand: AsyncParsableCommand {
         defer { if fd != 0 { close(fd) } }
         let header: MessageHeader
         do {
-            (header, _) = try EnvelopeClient.readHeader(fd)
+            (header, _) = try EnvelopeClient.readHeader(fd, limits: limits.envelopeLimits)
         } catch {
             Terminal.printError("kms: \(file): \(error)")
             throw ExitCode(FileRunner.exitCode(for: error))
@@ -72,7 +73,8 @@ struct RewrapCommand: AsyncParsableCommand {
             kms decrypt.
             """)
     @OptionGroup var connection: ConnectionOptions
-    @Option(name: .customLong("to-key"), help: "Key id, ARN or alias to wrap the data key with (repeatable).") var toKeys: [String] = []
+    @Option(name: .customLong("to-key"), help: "Key id, ARN or alias to wrap the data key with (repeatable, at most 64 different ones).")
+    var toKeys: [String] = []
     @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable).") var keys: [String] = []
     @Option(name: [.short, .long], help: "Output file (default: replace the input).") var output: String?
     @Flag(help: "Overwrite an existing --output file.") var force = false
@@ -80,6 +82,8 @@ struct RewrapCommand: AsyncParsableCommand {
 
     func validate() throws {
         if toKeys.isEmpty { throw ValidationError("give at least one --to-key") }
+        let limit = EnvelopeLimits().maxEncryptedDataKeys
+        if Set(toKeys).count > limit { throw ValidationError("at most \(limit) different --to-key values (the reader's limit)") }
         if inputs.isEmpty { throw ValidationError("name at least one file") }
         if inputs.contains("-") { throw ValidationError("rewrap works on files, not standard input") }
         if output != nil && inputs.count > 1 { throw ValidationError("--output takes a single input") }

@@ -35,6 +35,7 @@ extension EnvelopeClient {
                 .adding(MessageContext.publicKeyName, Base64.encode(try signingKey.compressedPublicKey()))
         }
         let newKeys = try await newKeyring.rewrap(opened, from: header.context, to: context)
+        try checkWriterLimit(newKeys)
         let body = try MessageHeader.serializeVersion2Body(
             suite: header.suite, messageId: header.messageId, context: context, encryptedDataKeys: newKeys,
             frameLength: header.frameLength, commitment: header.commitment)

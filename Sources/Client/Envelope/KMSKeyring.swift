@@ -22,7 +22,8 @@ public struct KMSKeyring: EnvelopeKeyring {
 
     public init(provider: any DataKeyProvider, keyIds: [String] = [], allowedKeyArns: [String] = []) {
         self.provider = provider
-        self.keyIds = keyIds
+        var seen = Set<String>()
+        self.keyIds = keyIds.filter { seen.insert($0).inserted }
         self.allowedKeyArns = Set(allowedKeyArns)
     }
 
