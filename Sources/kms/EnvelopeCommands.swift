@@ -77,7 +77,11 @@ struct DecryptCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var files: FileOptions
     @OptionGroup var rawKey: RawKeyOptions
-    @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable).") var keys: [String] = []
+    @Option(name: .customLong("key"), help: """
+        Only try data keys wrapped by this key ARN (repeatable). A key ARN, not an alias or key id: the message names \
+        its wrapping keys by ARN (kms inspect shows them).
+        """)
+    var keys: [String] = []
     @Option(help: "Pairs k=v[,k=v…] the message's encryption context must contain.") var expectContext: [String] = []
     @OptionGroup var limits: ReaderLimitOptions
     @Flag(help: """
@@ -88,6 +92,10 @@ struct DecryptCommand: AsyncParsableCommand {
     @Option(help: "Reuse decrypted data keys across files for this many seconds (fewer Decrypt calls for files that share one).")
     var cacheMaxAge: Int?
     @Argument(help: "Files, directories (with --recursive) or - for standard input.") var inputs: [String] = []
+
+    func validate() throws {
+        do { try KMSKeyring.checkAllowedKeyArns(keys) } catch { throw ValidationError("--key: \(error)") }
+    }
 
     func run() async throws {
         let expected = try parsePairs(expectContext, option: "--expect-context")

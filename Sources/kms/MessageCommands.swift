@@ -75,7 +75,8 @@ struct RewrapCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(name: .customLong("to-key"), help: "Key id, ARN or alias to wrap the data key with (repeatable, at most 64 different ones).")
     var toKeys: [String] = []
-    @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable).") var keys: [String] = []
+    @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable; a key ARN, as in decrypt).")
+    var keys: [String] = []
     @Option(name: [.short, .long], help: "Output file (default: replace the input).") var output: String?
     @Flag(help: "Overwrite an existing --output file.") var force = false
     @Argument(help: "Encrypted files.") var inputs: [String] = []
@@ -84,6 +85,7 @@ struct RewrapCommand: AsyncParsableCommand {
         if toKeys.isEmpty { throw ValidationError("give at least one --to-key") }
         let limit = EnvelopeLimits().maxEncryptedDataKeys
         if Set(toKeys).count > limit { throw ValidationError("at most \(limit) different --to-key values (the reader's limit)") }
+        do { try KMSKeyring.checkAllowedKeyArns(keys) } catch { throw ValidationError("--key: \(error)") }
         if inputs.isEmpty { throw ValidationError("name at least one file") }
         if inputs.contains("-") { throw ValidationError("rewrap works on files, not standard input") }
         if output != nil && inputs.count > 1 { throw ValidationError("--output takes a single input") }
