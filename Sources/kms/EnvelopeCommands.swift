@@ -20,7 +20,11 @@ struct EncryptCommand: AsyncParsableCommand {
         Key id, ARN or alias to wrap the data key with (repeatable, at most 64 different ones; the first generates it).
         """)
     var keys: [String] = []
-    @Option(help: "Encryption context k=v[,k=v…] (repeatable).") var context: [String] = []
+    @Option(help: """
+        Encryption context k=v[,k=v…] (repeatable; each key once). Write \\, for a comma, \\= for = in a key, \\\\ for a \
+        backslash: --context 'files=a\\,b'.
+        """)
+    var context: [String] = []
     @Option(help: "Algorithm suite: AES_256_GCM_HKDF_SHA512_COMMIT_KEY (0478, default) or AES_256_GCM_HKDF_SHA512_COMMIT_KEY_ECDSA_P384 (0578).")
     var algorithm: String?
     @Flag(help: "Sign messages (suite 0578, ECDSA P-384).") var signed = false
@@ -82,7 +86,8 @@ struct DecryptCommand: AsyncParsableCommand {
         its wrapping keys by ARN (kms inspect shows them).
         """)
     var keys: [String] = []
-    @Option(help: "Pairs k=v[,k=v…] the message's encryption context must contain.") var expectContext: [String] = []
+    @Option(help: "Pairs k=v[,k=v…] the message's encryption context must contain (escapes as in encrypt --context).")
+    var expectContext: [String] = []
     @OptionGroup var limits: ReaderLimitOptions
     @Flag(help: """
         With standard output: release each frame as soon as it verifies instead of holding the whole output \
