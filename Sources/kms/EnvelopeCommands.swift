@@ -59,7 +59,7 @@ struct EncryptCommand: AsyncParsableCommand {
     func run() async throws {
         let pairs = try parsePairs(context, option: "--context")
         let suite = signed ? AlgorithmSuite.committingSigned : (algorithm.flatMap(AlgorithmSuite.writable(named:)) ?? .committing)
-        let jobs = try files.targets(.encrypt).jobs(for: inputs)
+        let jobs = try files.jobs(.encrypt, for: inputs)
         let cache = cacheMaxMessages.map {
             DataKeyCache(limits: .init(maxMessages: $0, maxBytes: cacheMaxBytes, maxAge: .seconds(cacheMaxAge)))
         }
@@ -104,7 +104,7 @@ struct DecryptCommand: AsyncParsableCommand {
 
     func run() async throws {
         let expected = try parsePairs(expectContext, option: "--expect-context")
-        let jobs = try files.targets(.decrypt).jobs(for: inputs)
+        let jobs = try files.jobs(.decrypt, for: inputs)
         let keyring: any EnvelopeKeyring = try rawKey.keyring()
             ?? KMSKeyring(provider: try connection.makeClient(), allowedKeyArns: keys)
         let client = EnvelopeClient(keyring: keyring, cache: cacheMaxAge.map { DataKeyCache(limits: .init(maxAge: .seconds(max(1, $0)))) },
@@ -117,14 +117,30 @@ struct DecryptCommand: AsyncParsableCommand {
 
 /// Where results go, shared by encrypt, decrypt and rewrap.
 struct FileOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Output file, or directory for several inputs, or - for standard output.")
+    @Option(name: [.short, .long], help: """
+        Output file (its directory must exist); for several inputs or --recursive an existing directory or one \
+        ending in / (made, with the mirrored tree); or - for standard output.
+        """)
     var output: String?
     @Option(help: "Suffix of encrypted files: added on encrypt, stripped on decrypt.") var suffix: String = ".kms"
     @Flag(help: "Overwrite existing output files.") var force = false
-    @Flag(name: [.short, .long], help: "Process directories recursively, mirroring the tree under --output.") var recursive = false
+    @Flag(name: [.short, .long], help: """
+        Process directories recursively, mirroring the tree under --output. Takes regular files only: symbolic links \
+        are not followed (one could point out of the tree; each is named in a warning) and empty directories are not \
+        recreated.
+        """)
+    var recursive = false
 
-    func targets(_ direction: FileTargets.Direction) -> FileTargets {
-        FileTargets(direction: direction, suffix: suffix, output: output, recursive: recursive)
+    /// The jobs for `inputs`; warns once per symbolic link a recursive walk skipped.
+    func jobs(_ direction: FileTargets.Direction, for inputs: [String]) throws -> [FileJob] {
+        let plan: FileTargets.Plan
+        do {
+            plan = try FileTargets(direction: direction, suffix: suffix, output: output, recursive: recursive).plan(for: inputs)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        for link in plan.skippedLinks { Terminal.printError("kms: skipped symbolic link \(link) (not followed in -r)") }
+        return plan.jobs
     }
 }
 

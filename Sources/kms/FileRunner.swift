@@ -60,8 +60,9 @@ enum FileRunner {
             defer { close(fd) }
             return try await body(job, input, fd, progress)
         }
+        // A named output file's directory must exist; a mirrored tree's are made.
         let directory = (job.output as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if job.createsDirectories, !directory.isEmpty { try makeDirectories(directory) }
         var info = stat()
         let mode = job.input != "-" && stat(job.input, &info) == 0 ? info.st_mode & 0o777 : 0o644
         let output = try AtomicOutputFile(path: job.output, overwrite: force, mode: mode)
@@ -71,6 +72,17 @@ enum FileRunner {
         } catch {
             output.discard()
             throw error
+        }
+    }
+
+    /// `mkdir -p`: makes `path` and its missing parents.
+    private static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            var info = stat()
+            if stat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { continue }
+            guard mkdir(prefix, 0o777) == 0 || errno == EEXIST else { throw FileIOError("create directory \(prefix)") }
         }
     }
 
@@ -134,4 +146,12 @@ private final class SpoolFile {
             }
         }
     }
+}
+
+/// The size of a regular file, or nil (pipes, standard input).
+func fileSize(_ path: String) -> UInt64? {
+    guard path != "-" else { return nil }
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return UInt64(info.st_size)
 }
