@@ -5,8 +5,10 @@ import KeyCrypto
 
 /// Runs file jobs: opens each input, writes each output atomically (a temporary
 /// file renamed into place only on success), shows progress, and maps failures to
-/// messages and exit codes. Later files still run after one fails (unless the
-/// service is unreachable); the command exits with the first failure's code.
+/// messages and exit codes. A termination signal removes the temporary files
+/// (`TemporaryFiles`) before the process ends. Later files still run after one
+/// fails (unless the service is unreachable); the command exits with the first
+/// failure's code.
 enum FileRunner {
     typealias Body = (FileJob, Int32, Int32, (@Sendable (UInt64) -> Void)?) async throws -> Void
 
@@ -14,6 +16,8 @@ enum FileRunner {
     ///   unlinked temporary file until the job succeeds (so a terminal or pipe never
     ///   receives unverified plaintext).
     static func run(_ jobs: [FileJob], force: Bool, spoolStandardOutput: Bool = false, _ body: Body) async throws {
+        // SIGINT, SIGTERM, SIGHUP: remove the temporary outputs (decrypt's hold plaintext) before dying.
+        TemporaryFiles.shared.removeOnTerminationSignals()
         var firstFailure: Int32?
         for job in jobs {
             do {
@@ -56,8 +60,9 @@ enum FileRunner {
             defer { close(fd) }
             return try await body(job, input, fd, progress)
         }
+        // A named output file's directory must exist; a mirrored tree's are made.
         let directory = (job.output as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if job.createsDirectories, !directory.isEmpty { try makeDirectories(directory) }
         var info = stat()
         let mode = job.input != "-" && stat(job.input, &info) == 0 ? info.st_mode & 0o777 : 0o644
         let output = try AtomicOutputFile(path: job.output, overwrite: force, mode: mode)
@@ -67,6 +72,17 @@ enum FileRunner {
         } catch {
             output.discard()
             throw error
+        }
+    }
+
+    /// `mkdir -p`: makes `path` and its missing parents.
+    private static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component + "/"
+            var info = stat()
+            if stat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { continue }
+            guard mkdir(prefix, 0o777) == 0 || errno == EEXIST else { throw FileIOError("create directory \(prefix)") }
         }
     }
 
@@ -105,10 +121,10 @@ private final class SpoolFile {
 
     init() throws {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-        var template = Array("\(directory)/kms-spool-XXXXXX".utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileIOError("create a spool file in \(directory)") }
-        unlink(String(cString: template))
+        let path: String
+        (fd, path) = try TemporaryFiles.shared.create(template: "\(directory)/kms-spool-XXXXXX")
+        unlink(path)
+        TemporaryFiles.shared.unregister(path)
     }
 
     deinit { close(fd) }
@@ -130,4 +146,12 @@ private final class SpoolFile {
             }
         }
     }
+}
+
+/// The size of a regular file, or nil (pipes, standard input).
+func fileSize(_ path: String) -> UInt64? {
+    guard path != "-" else { return nil }
+    var info = stat()
+    guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+    return UInt64(info.st_size)
 }

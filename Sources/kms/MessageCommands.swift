@@ -9,6 +9,7 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Show an encrypted file's algorithm suite, message id, encryption context, wrapping keys and frame length (no key needed).")
     @Option(help: "Output format: table or json.") var output: OutputFormat = .table
+    @OptionGroup var limits: ReaderLimitOptions
     @Argument(help: "Encrypted file, or - for standard input.") var file: String
 
     func run() async throws {
@@ -20,7 +21,7 @@ struct InspectCommand: AsyncParsableCommand {
         defer { if fd != 0 { close(fd) } }
         let header: MessageHeader
         do {
-            (header, _) = try EnvelopeClient.readHeader(fd)
+            (header, _) = try EnvelopeClient.readHeader(fd, limits: limits.envelopeLimits)
         } catch {
             Terminal.printError("kms: \(file): \(error)")
             throw ExitCode(FileRunner.exitCode(for: error))
@@ -65,17 +66,26 @@ struct RewrapCommand: AsyncParsableCommand {
             (ReEncrypt: the data key is not sent back), and rewrites the header; the frames are copied as they \
             are. Needs Decrypt and ReEncryptFrom on the old key and ReEncryptTo on the new ones. Signed files get a new \
             signature (the old one is verified while the body is copied). Files are replaced in place unless \
-            --output is given.
+            --output is given. While copying, the body's frame structure is checked (sequence numbers, one final \
+            frame no longer than the frame length, nothing after it but a signed message's signature): a file that \
+            fails is refused (exit 65) and left as it was. Frame tags are not checked, since that means decrypting \
+            the body: a frame whose bytes were changed passes rewrap (for an unsigned message) and is refused by \
+            kms decrypt.
             """)
     @OptionGroup var connection: ConnectionOptions
-    @Option(name: .customLong("to-key"), help: "Key id, ARN or alias to wrap the data key with (repeatable).") var toKeys: [String] = []
-    @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable).") var keys: [String] = []
+    @Option(name: .customLong("to-key"), help: "Key id, ARN or alias to wrap the data key with (repeatable, at most 64 different ones).")
+    var toKeys: [String] = []
+    @Option(name: .customLong("key"), help: "Only try data keys wrapped by this key ARN (repeatable; a key ARN, as in decrypt).")
+    var keys: [String] = []
     @Option(name: [.short, .long], help: "Output file (default: replace the input).") var output: String?
     @Flag(help: "Overwrite an existing --output file.") var force = false
     @Argument(help: "Encrypted files.") var inputs: [String] = []
 
     func validate() throws {
         if toKeys.isEmpty { throw ValidationError("give at least one --to-key") }
+        let limit = EnvelopeLimits().maxEncryptedDataKeys
+        if Set(toKeys).count > limit { throw ValidationError("at most \(limit) different --to-key values (the reader's limit)") }
+        do { try KMSKeyring.checkAllowedKeyArns(keys) } catch { throw ValidationError("--key: \(error)") }
         if inputs.isEmpty { throw ValidationError("name at least one file") }
         if inputs.contains("-") { throw ValidationError("rewrap works on files, not standard input") }
         if output != nil && inputs.count > 1 { throw ValidationError("--output takes a single input") }

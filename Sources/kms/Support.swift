@@ -138,18 +138,14 @@ func runClient(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// Parses `k=v` pairs, from repeated options or comma-separated lists.
+/// Parses `k=v` pairs, from repeated options or comma-separated lists, with `\,`
+/// `\=` `\\` escapes; a key given twice is a usage error (see `ContextPairs`).
 func parsePairs(_ values: [String], option: String) throws -> [String: String] {
-    var pairs: [String: String] = [:]
-    for value in values {
-        for item in value.split(separator: ",", omittingEmptySubsequences: true) {
-            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
-                throw ValidationError("\(option) takes key=value pairs, got '\(item)'")
-            }
-            pairs[String(item[..<equals])] = String(item[item.index(after: equals)...])
-        }
+    do {
+        return try ContextPairs.parse(values, option: option)
+    } catch {
+        throw ValidationError(error.description)
     }
-    return pairs
 }
 
 /// The `User-Agent` of the CLI's requests (the library's own is `kms-swift-client/1`).

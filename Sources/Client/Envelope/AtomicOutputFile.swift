@@ -3,31 +3,30 @@ import Foundation
 /// An output file that appears under its name only when complete: bytes go to a
 /// temporary file in the same directory, which `commit()` renames into place and
 /// `discard()` (or deinit) removes. So a failed or refused decryption never leaves
-/// plaintext behind, and a reader never sees half a file.
+/// plaintext behind, and a reader never sees half a file. The temporary file is
+/// 0600 until `commit()` gives it its mode just before the rename, and it is
+/// registered with `TemporaryFiles` while it exists, so a termination signal
+/// removes it (see `TemporaryFiles.removeOnTerminationSignals()`).
 public final class AtomicOutputFile {
     public let path: String
     public let temporaryPath: String
     /// The temporary file's descriptor, open for writing.
     public let fd: Int32
     private let overwrite: Bool
+    private let mode: mode_t
     private var done = false
 
-    /// Creates the temporary file next to `path` with `mode`. Throws
+    /// Creates the temporary file (0600) next to `path`; `path` gets `mode` (less
+    /// the umask) when committed. Throws
     /// `.exists` at once if `path` exists and `overwrite` is false.
     public init(path: String, overwrite: Bool, mode: mode_t = 0o644) throws {
         self.path = path
         self.overwrite = overwrite
+        self.mode = mode
         if !overwrite && FileManager.default.fileExists(atPath: path) { throw AtomicOutputFileError.exists(path) }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileIOError("create a temporary file in \(directory)") }
-        self.fd = fd
-        self.temporaryPath = String(cString: template)
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, mode & ~mask)
+        (fd, temporaryPath) = try TemporaryFiles.shared.create(template: "\(directory)/.\(url.lastPathComponent).tmp-XXXXXX")
     }
 
     deinit { discard() }
@@ -37,8 +36,11 @@ public final class AtomicOutputFile {
     public func commit() throws {
         guard !done else { return }
         done = true
-        if close(fd) != 0 {
-            let error = FileIOError("close \(temporaryPath)")
+        defer { TemporaryFiles.shared.unregister(temporaryPath) }
+        let modeSet = fchmod(fd, mode & ~TemporaryFiles.creationMask) == 0
+        let error = modeSet ? nil : FileIOError("set the mode of \(temporaryPath)")
+        if close(fd) != 0 || error != nil {
+            let error = error ?? FileIOError("close \(temporaryPath)")
             unlink(temporaryPath)
             throw error
         }
@@ -67,6 +69,7 @@ public final class AtomicOutputFile {
         done = true
         close(fd)
         unlink(temporaryPath)
+        TemporaryFiles.shared.unregister(temporaryPath)
     }
 }
 

@@ -14,7 +14,9 @@ import KeyCrypto
 /// so it gets a new one: its public key replaces the old in the context (so the new
 /// EDKs are bound to the new context), the old signature is verified while the body
 /// streams through, and a new signature over the new header and the same body is
-/// appended.
+/// appended. The body's frame structure is checked while it is copied (not its
+/// frame tags, which would mean decrypting it): a truncated body, a missing or
+/// second final frame, frames out of order or bytes after the end are refused.
 extension EnvelopeClient {
     public func rewrap(input: Int32, output: Int32, to newKeyring: any EnvelopeKeyring,
                        progress: (@Sendable (UInt64) -> Void)? = nil) async throws -> MessageHeader {
@@ -33,6 +35,7 @@ extension EnvelopeClient {
                 .adding(MessageContext.publicKeyName, Base64.encode(try signingKey.compressedPublicKey()))
         }
         let newKeys = try await newKeyring.rewrap(opened, from: header.context, to: context)
+        try checkWriterLimit(newKeys)
         let body = try MessageHeader.serializeVersion2Body(
             suite: header.suite, messageId: header.messageId, context: context, encryptedDataKeys: newKeys,
             frameLength: header.frameLength, commitment: header.commitment)
@@ -42,35 +45,31 @@ extension EnvelopeClient {
         }
         try await runBlocking("kms-envelope-rewrap") {
             try newHeaderBytes.withUnsafeBytes { try writeAll(output, $0) }
-            if let signingKey {
-                try Self.copySignedBody(from: input, to: output, rest: rest, old: header, newHeader: newHeaderBytes,
-                                        signingKey: signingKey, progress: progress)
-            } else {
-                try rest.withUnsafeBytes { try writeAll(output, $0) }
-                try Self.copyRemainder(from: input, to: output, copied: UInt64(rest.count), progress: progress)
-            }
+            try Self.copyBody(from: input, to: output, rest: rest, old: header, newHeader: newHeaderBytes,
+                              signingKey: signingKey, progress: progress)
         }
         return newHeader
     }
 
-    /// Copies the body, checking the old signature and writing a new footer.
-    private static func copySignedBody(from input: Int32, to output: Int32, rest: [UInt8], old: MessageHeader, newHeader: [UInt8],
-                                       signingKey: P384SigningKey, progress: (@Sendable (UInt64) -> Void)?) throws {
-        let oldDigest = try StreamingDigest(.sha384)
-        let newDigest = try StreamingDigest(.sha384)
-        try oldDigest.update(old.serialized)
-        try newDigest.update(newHeader)
-        var scanner = BodyScanner(frameLength: old.frameLength, signed: true)
-        var copied: UInt64 = 0
+    /// Copies the body, checking its frame structure (`BodyScanner`: sequence
+    /// numbers, one final frame, nothing after it but the footer). A signed
+    /// message's old signature is checked and a new footer written.
+    private static func copyBody(from input: Int32, to output: Int32, rest: [UInt8], old: MessageHeader, newHeader: [UInt8],
+                                 signingKey: P384SigningKey?, progress: (@Sendable (UInt64) -> Void)?) throws {
+        let digests = try signingKey.map { _ in (old: try StreamingDigest(.sha384), new: try StreamingDigest(.sha384)) }
+        try digests?.old.update(old.serialized)
+        try digests?.new.update(newHeader)
+        var scanner = BodyScanner(frameLength: old.frameLength, signed: old.suite.isSigned)
+        var copied = UInt64(old.serialized.count)
         func take(_ bytes: UnsafeRawBufferPointer) throws {
             let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(try scanner.scan(bytes))])
-            try oldDigest.update(body)
-            try newDigest.update(body)
+            try digests?.old.update(body)
+            try digests?.new.update(body)
             try writeAll(output, body)
-            copied += UInt64(body.count)
+            copied += UInt64(bytes.count)
         }
         try rest.withUnsafeBytes { try take($0) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var buffer = [UInt8](repeating: 0, count: 4 << 20)
         while true {
             let count = try buffer.withUnsafeMutableBytes { try readSome(input, $0) }
             if count == 0 { break }
@@ -78,27 +77,14 @@ extension EnvelopeClient {
             progress?(copied)
         }
         let oldSignature = try scanner.finish()
+        guard let signingKey, let digests else { return }
         guard let publicKey = try old.signaturePublicKey(),
-              try publicKey.isValidSignature(oldSignature, forDigest: try oldDigest.finalize())
+              try publicKey.isValidSignature(oldSignature, forDigest: try digests.old.finalize())
         else { throw EnvelopeError(.signatureInvalid) }
-        let signature = try signingKey.signature(forDigest: try newDigest.finalize())
+        let signature = try signingKey.signature(forDigest: try digests.new.finalize())
         var footer: [UInt8] = []
         footer.appendU16(signature.count)
         try (footer + signature).withUnsafeBytes { try writeAll(output, $0) }
-    }
-
-    /// Copies the rest of `input` to `output` through a 4 MiB buffer.
-    private static func copyRemainder(from input: Int32, to output: Int32, copied start: UInt64,
-                                      progress: (@Sendable (UInt64) -> Void)?) throws {
-        var copied = start
-        var buffer = [UInt8](repeating: 0, count: 4 << 20)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try readSome(input, $0) }
-            if count == 0 { return }
-            try buffer.withUnsafeBytes { try writeAll(output, UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            copied += UInt64(count)
-            progress?(copied)
-        }
     }
 }
 

@@ -33,10 +33,18 @@ public final class EnvelopeClient: Sendable {
         if let cache, let cached = await cache.materials(for: cacheKey, plaintextLength: plaintextLength) { return cached }
         let (fullContext, signingKey) = try EncryptionMaterials.prepareContext(suite: suite, userContext: context)
         let (dataKey, keys) = try await keyring.generateDataKey(suite: suite, context: fullContext)
+        try checkWriterLimit(keys)
         let materials = try EncryptionMaterials(
             suite: suite, dataKey: dataKey, context: fullContext, encryptedDataKeys: keys, signingKey: signingKey)
         await cache?.store(materials, for: cacheKey, plaintextLength: plaintextLength)
         return materials
+    }
+
+    /// Throws `.tooManyEncryptedDataKeys` for more EDKs than a reader with this
+    /// client's limits takes: never write a message the reader refuses.
+    func checkWriterLimit(_ keys: [EncryptedDataKey]) throws(EnvelopeError) {
+        let limit = options.limits.maxEncryptedDataKeys
+        guard keys.count <= limit else { throw EnvelopeError(.tooManyEncryptedDataKeys(count: keys.count, limit: limit)) }
     }
 
     /// The data key of a message whose header was read (not yet verified: the

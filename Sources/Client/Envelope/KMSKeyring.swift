@@ -15,15 +15,24 @@ import KeyCrypto
 /// came from elsewhere (a raw AES EDK) is wrapped with Encrypt.
 public struct KMSKeyring: EnvelopeKeyring {
     public let provider: any DataKeyProvider
-    /// Keys to wrap new data keys with (ids, ARNs or aliases); the first generates.
+    /// Keys to wrap new data keys with (ids, ARNs or aliases; a repeated one once); the first generates.
     public let keyIds: [String]
-    /// When not empty, only EDKs of these key ARNs are tried on decrypt.
+    /// When not empty, only EDKs of these key ARNs are tried on decrypt (anything
+    /// that is not a key ARN is refused then: it could never match).
     public let allowedKeyArns: Set<String>
 
     public init(provider: any DataKeyProvider, keyIds: [String] = [], allowedKeyArns: [String] = []) {
         self.provider = provider
-        self.keyIds = keyIds
+        var seen = Set<String>()
+        self.keyIds = keyIds.filter { seen.insert($0).inserted }
         self.allowedKeyArns = Set(allowedKeyArns)
+    }
+
+    /// Throws `.notAKeyArn` for the first of `keys` that is not a key ARN (an alias,
+    /// an alias ARN, a bare key id): EDKs name their key by ARN, so nothing else can
+    /// select one.
+    public static func checkAllowedKeyArns(_ keys: [String]) throws(EnvelopeError) {
+        if let key = keys.first(where: { !isKeyArn($0) }) { throw EnvelopeError(.notAKeyArn(key)) }
     }
 
     public var cachePartition: String { "aws-kms:" + keyIds.joined(separator: "\u{0}") }
@@ -70,6 +79,7 @@ public struct KMSKeyring: EnvelopeKeyring {
     }
 
     public func openDataKey(_ keys: [EncryptedDataKey], suite: AlgorithmSuite, context: MessageContext) async throws -> OpenedDataKey {
+        try Self.checkAllowedKeyArns(allowedKeyArns.sorted())
         var failures: [any Error] = []
         var tried = 0
         for key in keys where key.providerId == EncryptedDataKey.kmsProviderId {
@@ -98,7 +108,7 @@ public struct KMSKeyring: EnvelopeKeyring {
     }
 
     /// `arn:<partition>:kms:<region>:<account>:key/<id>`.
-    static func isKeyArn(_ text: String) -> Bool {
+    public static func isKeyArn(_ text: String) -> Bool {
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         return parts.count == 6 && parts[0] == "arn" && parts[2] == "kms" && parts[5].hasPrefix("key/") && parts[5].count > 4
     }

@@ -1,6 +1,9 @@
-/// Finds where a framed body ends and the footer begins, without any key, by
-/// walking the frame records (for rewrapping a signed message, whose body is
-/// copied unchanged while its signature is checked and replaced).
+/// Checks a framed body's structure and finds where it ends and the footer
+/// begins, without any key, by walking the frame records (for rewrapping, whose
+/// body is copied unchanged). Checks: sequence numbers consecutive from 1, exactly
+/// one final frame whose length is at most the frame length, then nothing but the
+/// signature footer (signed suites) or nothing at all. Frame tags are not checked:
+/// that would mean decrypting the body.
 ///
 /// Push bytes with `scan`: it returns how many of them belong to the body; the
 /// rest are taken as the footer. `finish` returns the footer's signature.
@@ -14,6 +17,7 @@ public struct BodyScanner {
     private var skip = 0
     private var afterSkip = State.recordStart
     private var footerLength = 0
+    private var nextSequence: UInt32 = 1
     private var signature: [UInt8] = []
 
     public init(frameLength: UInt32, signed: Bool) {
@@ -40,10 +44,12 @@ public struct BodyScanner {
                         state = .finalHeader
                         continue
                     }
+                    try checkSequence(Self.u32(header[0..<4]))
                     skip = frameLength + 12 + 16
                     afterSkip = .recordStart
                 } else {
-                    let length = Int(header[20...23].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+                    try checkSequence(Self.u32(header[4..<8]))
+                    let length = Int(Self.u32(header[20..<24]))
                     guard length <= frameLength else {
                         throw EnvelopeError(.finalFrameTooLong(length: UInt32(length), frameLength: UInt32(frameLength)))
                     }
@@ -75,6 +81,16 @@ public struct BodyScanner {
             }
         }
         return bodyEnd
+    }
+
+    private mutating func checkSequence(_ sequence: UInt32) throws(EnvelopeError) {
+        guard sequence == nextSequence else { throw EnvelopeError(.sequenceOutOfOrder(expected: nextSequence, found: sequence)) }
+        guard nextSequence != 0xffff_ffff else { throw EnvelopeError(.tooManyFrames) }
+        nextSequence += 1
+    }
+
+    private static func u32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 
     /// The footer's signature (empty for unsigned suites); throws if the message ended early.

@@ -45,6 +45,7 @@ public struct EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidFrameLength(Int)
         case tooManyFrames
         case contextTooLarge
+        case notAKeyArn(String)
     }
 
     public let code: Code
@@ -61,7 +62,7 @@ public struct EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible
              .signatureInvalid, .publicKeyMissing, .publicKeyUnexpected, .contextMismatch:
             .integrity
         case .dataKeyLength, .noDecryptableDataKey: .keyUnavailable
-        case .reservedContextKey, .invalidFrameLength, .contextTooLarge: .invalidRequest
+        case .reservedContextKey, .invalidFrameLength, .contextTooLarge, .notAKeyArn: .invalidRequest
         }
     }
 
@@ -94,6 +95,9 @@ public struct EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidFrameLength(let length): "frame length \(length) is out of range"
         case .tooManyFrames: "message would need more than 2^32 - 1 frames"
         case .contextTooLarge: "encryption context too large to serialize (65535 bytes at most)"
+        case .notAKeyArn(let key):
+            "'\(key)' is not a key ARN: a message names each key that wrapped its data key by its key ARN "
+                + "(arn:aws:kms:REGION:ACCOUNT:key/ID), so only a key ARN can select one (kms keys describe shows a key's ARN)"
         }
     }
 }
