@@ -12,7 +12,12 @@ struct AliasesCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Alias name, alias/NAME.") var alias: String
         @Argument(help: "Key id or ARN.") var key: String
-        func run() async throws { try await runClient { try await options.makeClient().createAlias(alias, targetKeyId: key) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().createAlias(alias, targetKeyId: key)
+                acknowledge(options.output, ["aliasName": alias, "targetKeyId": key])
+            }
+        }
     }
 
     struct Update: AsyncParsableCommand {
@@ -20,14 +25,24 @@ struct AliasesCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Alias name, alias/NAME.") var alias: String
         @Argument(help: "Key id or ARN.") var key: String
-        func run() async throws { try await runClient { try await options.makeClient().updateAlias(alias, targetKeyId: key) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().updateAlias(alias, targetKeyId: key)
+                acknowledge(options.output, ["aliasName": alias, "targetKeyId": key])
+            }
+        }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an alias (the key is untouched).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Alias name, alias/NAME.") var alias: String
-        func run() async throws { try await runClient { try await options.makeClient().deleteAlias(alias) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().deleteAlias(alias)
+                acknowledge(options.output, ["aliasName": alias, "deleted": true])
+            }
+        }
     }
 
     struct List: AsyncParsableCommand {

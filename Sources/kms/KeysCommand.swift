@@ -71,7 +71,10 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "Key id or ARN.") var key: String
         @Argument(help: "The new description.") var description: String
         func run() async throws {
-            try await runClient { try await options.makeClient().updateKeyDescription(key, description: description) }
+            try await runClient {
+                try await options.makeClient().updateKeyDescription(key, description: description)
+                acknowledge(options.output, ["keyId": key, "description": description])
+            }
         }
     }
 
@@ -79,21 +82,36 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a key.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id or ARN.") var key: String
-        func run() async throws { try await runClient { try await options.makeClient().enableKey(key) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().enableKey(key)
+                acknowledge(options.output, ["keyId": key, "enabled": true])
+            }
+        }
     }
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a key (refuses all cryptographic use).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id or ARN.") var key: String
-        func run() async throws { try await runClient { try await options.makeClient().disableKey(key) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().disableKey(key)
+                acknowledge(options.output, ["keyId": key, "enabled": false])
+            }
+        }
     }
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rotate a key now (adds a version; old versions keep decrypting).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id or ARN.") var key: String
-        func run() async throws { try await runClient { try await options.makeClient().rotateKey(key) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().rotateKey(key)
+                acknowledge(options.output, ["keyId": key, "rotated": true])
+            }
+        }
     }
 
     struct Rotation: AsyncParsableCommand {
@@ -162,7 +180,12 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a scheduled deletion (the key becomes Disabled).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id or ARN.") var key: String
-        func run() async throws { try await runClient { try await options.makeClient().cancelKeyDeletion(key) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().cancelKeyDeletion(key)
+                acknowledge(options.output, ["keyId": key, "deletionCancelled": true])
+            }
+        }
     }
 
     struct TagKey: AsyncParsableCommand {
@@ -172,7 +195,10 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "Tags as key=value.") var tags: [String]
         func run() async throws {
             let pairs = try parsePairs(tags, option: "tag")
-            try await runClient { try await options.makeClient().tagKey(key, tags: pairs) }
+            try await runClient {
+                try await options.makeClient().tagKey(key, tags: pairs)
+                acknowledge(options.output, ["keyId": key, "tagged": pairs.keys.sorted()])
+            }
         }
     }
 
@@ -181,7 +207,12 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id or ARN.") var key: String
         @Argument(help: "Tag keys.") var tagKeys: [String]
-        func run() async throws { try await runClient { try await options.makeClient().untagKey(key, tagKeys: tagKeys) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().untagKey(key, tagKeys: tagKeys)
+                acknowledge(options.output, ["keyId": key, "untagged": tagKeys])
+            }
+        }
     }
 
     struct Tags: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import Hummingbird
 import KeyCrypto
 import KeyService
 import Logging
+import NIOCore
 
 /// `kms server`: runs the service until SIGTERM or SIGINT.
 struct ServerCommand: AsyncParsableCommand {
@@ -184,6 +185,11 @@ struct ServerCommand: AsyncParsableCommand {
                 They are also in \(directory.credentialsPath) (mode 0600), which the kms CLI reads by default.
                 """)
         }
-        try await server.application.runService()
+        do {
+            try await server.application.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            Terminal.printError("kms server: \(configuration.host):\(configuration.port) is already in use by another process")
+            throw ExitCode(ExitCodes.configuration)
+        }
     }
 }

@@ -151,6 +151,12 @@ func parsePairs(_ values: [String], option: String) throws -> [String: String] {
 /// The `User-Agent` of the CLI's requests (the library's own is `kms-swift-client/1`).
 let cliUserAgent = "kms-cli/1 (\(KeyServiceClient.defaultUserAgent))"
 
+/// For a command that changes something and gets nothing back: with `--output json`
+/// it still prints one object saying what was done, so every command's output parses.
+func acknowledge(_ format: OutputFormat, _ fields: [String: Any]) {
+    if format == .json { emit(.json, json: fields, headers: [], rows: []) }
+}
+
 /// Prints rows as aligned columns (with the header line unless `header` is false:
 /// a following page of the same table), or `json` as JSON.
 func emit(_ format: OutputFormat, json: Any, headers: [String], rows: [[String]], header: Bool = true) {

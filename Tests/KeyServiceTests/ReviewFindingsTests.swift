@@ -1,5 +1,6 @@
 import Foundation
 import KeyCrypto
+import Synchronization
 import Testing
 @testable import KeyService
 
@@ -59,7 +60,8 @@ import Testing
     }
 
     /// A key administrator cannot lock every administrator out of a key with its
-    /// policy, even with BypassPolicyLockoutSafetyCheck.
+    /// policy, even with BypassPolicyLockoutSafetyCheck; an administrator's own
+    /// bypass still stores such a policy (as AWS).
     @Test func aKeyPolicyCannotLockOutEveryAdministrator() async throws {
         let h = try await ServiceHarness.make()
         let key = try await h.createKey()
@@ -79,6 +81,11 @@ import Testing
         }
         // Denying the administrator something else is the key administrator's call.
         _ = try await h.service.perform(PutKeyPolicy.self, .init(keyId: key, policy: policy(#"["kms:Encrypt"]"#)), context: keyAdmin)
+        // The administrator, knowingly: without the bypass its own safety check refuses, with it the policy is stored.
+        var own = PutKeyPolicy.Input(keyId: key, policy: policy(#""kms:*""#))
+        await expectError(.malformedPolicyDocument) { _ = try await h.perform(PutKeyPolicy.self, own) }
+        own.bypassPolicyLockoutSafetyCheck = true
+        _ = try await h.perform(PutKeyPolicy.self, own)
     }
 
     /// Look-alike names: a custom role or principal that differs from an existing one only in case is refused.
@@ -157,5 +164,44 @@ import Testing
         let second = try await ServiceHarness.make(store: try SQLiteKeyStore(path: path), clock: clock)
         #expect(try await second.describe(key).description == "pre\u{0}post")
         #expect(try await second.perform(ListResourceTags.self, .init(keyId: key)).tags == [WireTag(tagKey: "k", tagValue: "a\u{0}b")])
+    }
+
+    /// A store that counts its readiness writes.
+    final class CountingStore: KeyStore, @unchecked Sendable {
+        let inner = MemoryKeyStore()
+        let probes = Mutex(0)
+        func load() throws -> StoreSnapshot { try inner.load() }
+        func commit(_ changes: [StoreChange]) throws { try inner.commit(changes) }
+        func isWritable() -> Bool {
+            probes.withLock { $0 += 1 }
+            return true
+        }
+    }
+
+    /// The unauthenticated readiness probe writes at most about once a second,
+    /// however often it is asked.
+    @Test func readinessWritesAreShared() async throws {
+        let store = CountingStore()
+        let h = try await ServiceHarness.make(store: store)
+        for _ in 0..<100 { #expect(h.service.storeWritable()) }
+        #expect(store.probes.withLock { $0 } == 1)
+    }
+
+    /// Input limits of the AWS model answered as AWS does: ValidationException.
+    @Test func modelLimitsAreValidationErrors() async throws {
+        let h = try await ServiceHarness.make()
+        let key = try await h.createKey()
+        await expectError(.validation) { _ = try await h.perform(ListKeys.self, .init(limit: 10, marker: String(repeating: "A", count: 1025))) }
+        await expectError(.invalidMarker) { _ = try await h.perform(ListKeys.self, .init(limit: 10, marker: "AAAA")) }
+        await expectError(.validation) { _ = try await h.perform(GetKeyPolicy.self, .init(keyId: key, policyName: String(repeating: "p", count: 129))) }
+        await expectError(.validation) { _ = try await h.perform(GetKeyPolicy.self, .init(keyId: key, policyName: "no-dashes")) }
+        await expectError(.notFound) { _ = try await h.perform(GetKeyPolicy.self, .init(keyId: key, policyName: "other")) }
+        let rsa = try await h.createKey(spec: "RSA_2048", usage: "ENCRYPT_DECRYPT")
+        do {
+            _ = try await h.perform(RotateKeyOnDemand.self, .init(keyId: rsa))
+            Issue.record("an RSA key rotated")
+        } catch {
+            #expect(error.code == .unsupportedOperation && error.message.contains("on demand"), "\(error)")
+        }
     }
 }

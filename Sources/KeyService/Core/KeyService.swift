@@ -28,6 +28,8 @@ public final class KeyService: Sendable {
     private let writer = DispatchQueue(label: "kms.store-writer")
     /// Access-key uses not yet persisted (flushed by maintenance).
     private let pendingUse = Mutex<[String: Timestamp]>([:])
+    /// The last readiness write and its result: probes within a second share it.
+    private let lastWriteProbe = Mutex<(at: ContinuousClock.Instant, writable: Bool)?>(nil)
 
     public init(
         store: any KeyStore,
@@ -177,8 +179,16 @@ public final class KeyService: Sendable {
         }
     }
 
-    /// Whether the store can take a write now (readiness).
-    public func storeWritable() -> Bool { store.isWritable() }
+    /// Whether the store can take a write now (readiness). The answer is a real
+    /// write, so it is reused for a second: the probe is unauthenticated, and must
+    /// not let anyone make the store write as fast as they can ask.
+    public func storeWritable() -> Bool {
+        let now = ContinuousClock.now
+        if let last = lastWriteProbe.withLock({ $0 }), now - last.at < .seconds(1) { return last.writable }
+        let writable = store.isWritable()
+        lastWriteProbe.withLock { $0 = (now, writable) }
+        return writable
+    }
 
     /// Forgets the cached secret of an access key that was deactivated or deleted.
     func forgetCredential(accessKeyId: String) {

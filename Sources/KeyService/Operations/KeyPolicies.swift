@@ -23,6 +23,7 @@ public enum GetKeyPolicy: Operation {
     public static func keyReference(_ input: Input) -> String? { input.keyId }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> Output {
+        if let name = input.policyName { try Validate.policyName(name) }
         guard (input.policyName ?? "default") == "default" else { throw KMSError.notFound("The only key policy is named default.") }
         let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
         let policy = service.read { $0.keyPolicies[keyId] } ?? KeyPolicy.defaultPolicy(account: service.partition.account)
@@ -49,6 +50,7 @@ public enum PutKeyPolicy: Operation {
     public static func keyReference(_ input: Input) -> String? { input.keyId }
 
     public static func handle(_ input: Input, service: KeyService, context: CallContext) async throws -> EmptyOutput {
+        if let name = input.policyName { try Validate.policyName(name) }
         guard (input.policyName ?? "default") == "default" else { throw KMSError.validation("PolicyName must be default.") }
         let keyId = try service.resolve(input.keyId, accept: .keyOnly).record.id
         try service.checkKeyPolicy(input.policy, bypassLockoutSafetyCheck: input.bypassPolicyLockoutSafetyCheck == true, context: context)
@@ -82,19 +84,29 @@ extension KeyService {
     /// A key policy's grammar and its two lockout checks (CreateKey and PutKeyPolicy):
     /// the caller must still be able to change it (AWS's safety check, which
     /// BypassPolicyLockoutSafetyCheck skips), and some enabled administrator must
-    /// too, which nothing skips: a key administrator cannot lock the service's
-    /// administrators out of a key.
+    /// too, which only an administrator's bypass skips: a key administrator cannot
+    /// lock the service's administrators out of a key.
     func checkKeyPolicy(_ policy: String, bypassLockoutSafetyCheck: Bool, context: CallContext) throws(KMSError) {
         _ = try KeyPolicy.validate(policy)
         let denials = KeyPolicy.denyStatements(policy)
-        let (caller, administrators) = read { state in
-            (state.principals[context.caller.principalId], state.effectiveAdministrators().compactMap { state.principals[$0] })
-        }
+        let (caller, administratorIds) = read { state in (state.principals[context.caller.principalId], state.effectiveAdministrators()) }
+        let administrators = read { state in administratorIds.compactMap { state.principals[$0] } }
         if !bypassLockoutSafetyCheck, let caller, KeyPolicy.denyingStatement(denials, action: .putKeyPolicy, principal: caller) != nil {
             throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it again; set BypassPolicyLockoutSafetyCheck to store it anyway.")
         }
-        if !administrators.isEmpty, administrators.allSatisfy({ KeyPolicy.denyingStatement(denials, action: .putKeyPolicy, principal: $0) != nil }) {
+        let administratorBypasses = bypassLockoutSafetyCheck && administratorIds.contains(context.caller.principalId)
+        if !administratorBypasses, !administrators.isEmpty,
+           administrators.allSatisfy({ KeyPolicy.denyingStatement(denials, action: .putKeyPolicy, principal: $0) != nil }) {
             throw KMSError(.malformedPolicyDocument, "The new key policy would stop every administrator from changing it; at least one enabled administrator must keep kms:PutKeyPolicy.")
+        }
+    }
+}
+
+extension Validate {
+    /// A policy name as the AWS model has it: 1–128 word characters (the only one that exists is `default`).
+    static func policyName(_ name: String) throws(KMSError) {
+        guard (1...128).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw KMSError.validation("1 validation error detected: Value at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]+ and have length between 1 and 128")
         }
     }
 }

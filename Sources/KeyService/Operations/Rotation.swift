@@ -37,7 +37,8 @@ public enum EnableKeyRotation: Operation {
     /// Why a key cannot change its rotation settings or rotate now, if it cannot.
     static func rotationRefusal(_ record: KeyRecord) -> KeyService.UpdateRefusal? {
         guard record.spec.supportsRotation, record.origin == .awsKMS else {
-            return .custom(KMSError(.unsupportedOperation, "Automatic rotation is not supported for this key."))
+            let why = record.origin == .awsKMS ? "keys of spec \(record.spec.rawValue)" : "keys with imported material"
+            return .custom(KMSError(.unsupportedOperation, "Rotation (automatic or on demand) is not supported for \(why)."))
         }
         switch record.state {
         case .enabled: return nil

@@ -160,7 +160,10 @@ extension KeyService {
     func encryptionKey(_ raw: String) throws(KMSError) -> KeyEntry {
         let entry = try resolve(raw, accept: .keyOrAlias)
         guard entry.record.spec.supportsSymmetricEncryption, entry.record.usage == .encryptDecrypt else {
-            throw KMSError(.invalidKeyUsage, "\(partition.keyArn(entry.record.id)) key usage is \(entry.record.usage.rawValue) which is not valid for this operation.")
+            let what = entry.record.usage == .encryptDecrypt
+                ? "is an asymmetric \(entry.record.spec.rawValue) key; this operation needs a symmetric encryption key"
+                : "key usage is \(entry.record.usage.rawValue) which is not valid for this operation"
+            throw KMSError(.invalidKeyUsage, "\(partition.keyArn(entry.record.id)) \(what).")
         }
         if let error = stateError(entry.record) { throw error }
         return entry
@@ -232,6 +235,9 @@ enum Marker {
 
     static func parse(_ marker: String?, listing: String) throws(KMSError) -> String? {
         guard let marker else { return nil }
+        guard (1...1024).contains(marker.utf8.count) else {
+            throw KMSError.validation("1 validation error detected: Value at 'marker' failed to satisfy constraint: Member must have length between 1 and 1024")
+        }
         guard let bytes = Base64.decode(marker), let text = String(validating: bytes, as: UTF8.self),
               text.hasPrefix(listing + "|")
         else { throw KMSError(.invalidMarker, "The pagination marker is not valid for this request.") }

@@ -72,6 +72,10 @@ public final class DataDirectory: Sendable {
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         guard attributes?[.type] as? FileAttributeType == .typeDirectory else {
+            if attributes?[.type] as? FileAttributeType == .typeSymbolicLink {
+                // Not followed: the 0700 check and the lock must be on the directory itself.
+                throw ConfigurationError("data directory \(path) is a symbolic link; give the directory it points to")
+            }
             throw ConfigurationError("data directory \(path) is not a directory")
         }
         if let mode = attributes?[.posixPermissions] as? Int, mode & 0o077 != 0 {
