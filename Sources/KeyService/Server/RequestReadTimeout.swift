@@ -6,40 +6,57 @@ import NIOHTTPTypes
 /// connection, and graceful shutdown, for as long as it likes. Connections idle
 /// between requests are closed by the server's idle timeout instead; a request
 /// that has arrived and is being answered (an audit long poll) is not affected.
+///
+/// One timer per connection, not per request: it is set when a head arrives and
+/// none is pending, and when it fires it closes the connection, re-arms for the
+/// request still arriving, or lapses. A request costs two clock reads.
 final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
     private let timeout: TimeAmount
-    private var deadline: Scheduled<Void>?
+    /// When the request now arriving started (its head), or nil between requests.
+    private var arrivingSince: NIODeadline?
+    private var timer: Scheduled<Void>?
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            deadline?.cancel()
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-                loopBound.value.close(promise: nil)
-            }
+            let now = NIODeadline.now()
+            arrivingSince = now
+            if timer == nil { arm(context, at: now + timeout) }
         case .end:
-            deadline?.cancel()
-            deadline = nil
+            arrivingSince = nil
         case .body:
             break
         }
         context.fireChannelRead(data)
     }
 
+    private func arm(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            handler.timer = nil
+            guard let since = handler.arrivingSince else { return }
+            if NIODeadline.now() - since >= handler.timeout {
+                context.close(promise: nil)
+            } else {
+                handler.arm(context, at: since + handler.timeout)
+            }
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        timer?.cancel()
+        timer = nil
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
-        deadline = nil
+        timer?.cancel()
+        timer = nil
     }
 }
