@@ -9,7 +9,7 @@ import NIOHTTPTypes
 ///
 /// One timer per connection, not per request: it is set when a head arrives and
 /// none is pending, and when it fires it closes the connection, re-arms for the
-/// request still arriving, or lapses. A request costs two clock reads.
+/// request still arriving, or lapses. A request costs one clock read (the loop's clock).
 final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -24,7 +24,7 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            let now = NIODeadline.now()
+            let now = context.eventLoop.now
             arrivingSince = now
             if timer == nil { arm(context, at: now + timeout) }
         case .end:
@@ -41,7 +41,7 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
             let (handler, context) = loopBound.value
             handler.timer = nil
             guard let since = handler.arrivingSince else { return }
-            if NIODeadline.now() - since >= handler.timeout {
+            if context.eventLoop.now - since >= handler.timeout {
                 context.close(promise: nil)
             } else {
                 handler.arm(context, at: since + handler.timeout)
