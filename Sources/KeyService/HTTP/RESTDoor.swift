@@ -200,6 +200,12 @@ enum RESTDoor {
 
     /// `{"error": {"code", "message", "requestId"}}` with the code's status.
     static func errorResponse(_ error: KMSError, requestId: String) -> Response {
+        FrontDoor.json(errorBody(error, requestId: requestId), status: HTTPResponse.Status(code: error.code.httpStatus),
+                       contentType: contentType, requestId: requestId)
+    }
+
+    /// `{"error": {"code", "message", "requestId"}}`.
+    static func errorBody(_ error: KMSError, requestId: String) -> [UInt8] {
         let body = JSONValue.object([JSONMember(key: "error", value: .object([
             JSONMember(key: "code", value: .string(error.code.restCode)),
             JSONMember(key: "message", value: .string(error.message)),
@@ -207,6 +213,6 @@ enum RESTDoor {
         ]))])
         var bytes: [UInt8] = []
         JSONWriter.write(body, into: &bytes)
-        return FrontDoor.json(bytes, status: HTTPResponse.Status(code: error.code.httpStatus), contentType: contentType, requestId: requestId)
+        return bytes
     }
 }

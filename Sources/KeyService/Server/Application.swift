@@ -156,7 +156,8 @@ let connectionIdleTimeout: TimeAmount = .seconds(75)
 
 func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder {
     let http1 = HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: requestReadTimeout)], idleTimeout: connectionIdleTimeout)
+        additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: requestReadTimeout), ParseErrorResponseHandler()],
+        idleTimeout: connectionIdleTimeout)
     guard let tls else { return .http1(configuration: http1) }
     do {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }

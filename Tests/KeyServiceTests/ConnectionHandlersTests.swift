@@ -45,3 +45,28 @@ import Testing
         _ = try? channel.finish()
     }
 }
+
+/// Hummingbird's bare 400 for bytes that are not HTTP gets the API's JSON error and a request id; nothing else is touched.
+@Suite struct ParseErrorResponseTests {
+    @Test func theBare400GetsABodyAndARequestId() throws {
+        let channel = EmbeddedChannel(handler: ParseErrorResponseHandler())
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])))
+        guard case .head(let head) = try #require(try channel.readOutbound(as: HTTPResponsePart.self)),
+              case .body(let body) = try #require(try channel.readOutbound(as: HTTPResponsePart.self)) else {
+            Issue.record("expected a head and a body")
+            return
+        }
+        let requestId = try #require(head.headerFields[FrontDoor.requestIdHeader])
+        #expect(head.headerFields[.contentType] == "application/json" && head.headerFields[.contentLength] == String(body.readableBytes))
+        let text = String(buffer: body)
+        #expect(text.contains(#""code":"MalformedRequest""#) && text.contains(requestId), "\(text)")
+
+        // Our own responses (a body, a request id) pass unchanged.
+        let own = HTTPResponse(status: .badRequest, headerFields: [.contentLength: "10", FrontDoor.requestIdHeader: "r"])
+        try channel.writeOutbound(HTTPResponsePart.head(own))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == .head(own))
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
+        _ = try? channel.finish()
+    }
+}
+

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
@@ -58,5 +59,31 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+    }
+}
+
+/// Gives the bare 400 that Hummingbird writes for bytes that do not parse as HTTP
+/// (a garbage request line, a header too large, Content-Length with
+/// Transfer-Encoding) the API's JSON error body and a request id, like every
+/// other response. Only that response matches: a 400 without a body or a request
+/// id, which no route of ours writes.
+final class ParseErrorResponseHandler: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .head(var head) = unwrapOutboundIn(data), head.status == .badRequest,
+              head.headerFields[.contentLength] == "0", head.headerFields[FrontDoor.requestIdHeader] == nil else {
+            context.write(data, promise: promise)
+            return
+        }
+        let requestId = FrontDoor.newRequestId()
+        let body = RESTDoor.errorBody(KMSError(.serialization, "The request is not valid HTTP/1.1."), requestId: requestId)
+        head.headerFields[.contentLength] = String(body.count)
+        head.headerFields[.contentType] = RESTDoor.contentType
+        head.headerFields[FrontDoor.requestIdHeader] = requestId
+        head.headerFields[FrontDoor.awsRequestIdHeader] = requestId
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: promise)
     }
 }
