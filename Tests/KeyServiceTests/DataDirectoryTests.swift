@@ -117,6 +117,12 @@ import Testing
             #expect(error.description.contains("is missing"), "\(error)")
         }
         #expect(!FileManager.default.fileExists(atPath: path + "/root.key"), "a new root key was made")
+        // A directory left with one database only: refused too, and no other database is made.
+        let partial = parent.path + "/partial"
+        try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: path + "/kms.db", toPath: partial + "/kms.db")
+        await #expect(throws: ConfigurationError.self) { try await buildApplication(configuration: configuration(partial), logger: quietLogger) }
+        #expect(!FileManager.default.fileExists(atPath: partial + "/audit.db") && !FileManager.default.fileExists(atPath: partial + "/root.key"))
         try await waitUntilUnlocked(path)
         var wrong = [UInt8](repeating: 0x42, count: 32)
         _ = wrong.withUnsafeMutableBytes { FileManager.default.createFile(atPath: path + "/root.key", contents: Data($0), attributes: [.posixPermissions: 0o600]) }
@@ -131,6 +137,35 @@ import Testing
         try FileManager.default.removeItem(atPath: path + "/root.key")
         FileManager.default.createFile(atPath: path + "/root.key", contents: original, attributes: [.posixPermissions: 0o600])
         #expect(try await buildApplication(configuration: configuration(path), logger: quietLogger).bootstrapCredentials == nil)
+    }
+
+    /// A busy or unresolvable listening address stops the start before the data
+    /// directory is made (it used to be made, with the admin secret printed, first).
+    @Test func aBusyOrUnknownAddressCreatesNothing() async throws {
+        let parent = try TemporaryDirectory()
+        defer { parent.cleanup() }
+        let busy = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(busy) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(busy, $0, length) == 0 && listen(busy, 1) == 0 && getsockname(busy, $0, &length) == 0 }
+        }
+        try #require(bound)
+        var taken = configuration(parent.path + "/taken")
+        taken.port = Int(UInt16(bigEndian: address.sin_port))
+        do {
+            _ = try await buildApplication(configuration: taken, logger: quietLogger)
+            Issue.record("started on a busy port")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("already in use"), "\(error)")
+        }
+        var unknown = configuration(parent.path + "/unknown")
+        unknown.host = "no-such-host.invalid"
+        await #expect(throws: ConfigurationError.self) { try await buildApplication(configuration: unknown, logger: quietLogger) }
+        #expect(!FileManager.default.fileExists(atPath: parent.path + "/taken") && !FileManager.default.fileExists(atPath: parent.path + "/unknown"))
     }
 
     private func configuration(_ path: String) -> ServerConfiguration {

@@ -114,6 +114,15 @@ import Testing
                                   (rsa, ["GenerateDataKey"]), (rsa, ["Encrypt", "Sign"])] {
             await expectError(.validation, "\(operations)") { try await grant(key, operations) }
         }
+        // Encryption context constraints only where operations take a context: symmetric encryption keys.
+        for key in [signing, mac, rsa] {
+            await expectError(.validation, "constraints on \(key)") {
+                _ = try await h.perform(CreateGrant.self, .init(keyId: key, granteePrincipal: "grantee", operations: ["DescribeKey"],
+                                                                constraints: GrantConstraints(encryptionContextEquals: ["a": "b"])))
+            }
+        }
+        _ = try await h.perform(CreateGrant.self, .init(keyId: symmetric, granteePrincipal: "grantee", operations: ["Decrypt"],
+                                                        constraints: GrantConstraints(encryptionContextSubset: ["a": "b"])))
         try await grant(symmetric, ["Encrypt", "GenerateDataKey", "DescribeKey"])
         try await grant(signing, ["Sign", "Verify", "GetPublicKey"])
         try await grant(mac, ["GenerateMac", "VerifyMac"])

@@ -102,6 +102,10 @@ public enum CreateGrant: Operation {
         if let unsupported = operations.sorted(by: { $0.operationName < $1.operationName }).first(where: { !entry.record.canPerform($0) }) {
             throw KMSError.validation("\(unsupported.operationName) is not an operation \(service.partition.keyArn(entry.record.id)) (\(entry.record.spec.rawValue), \(entry.record.usage.rawValue)) supports.")
         }
+        if constraints?.encryptionContextEquals != nil || constraints?.encryptionContextSubset != nil, !entry.record.spec.supportsSymmetricEncryption {
+            // Only symmetric encryption takes an encryption context: on other keys the grant could never be used.
+            throw KMSError.validation("Encryption context constraints apply only to grants on symmetric encryption keys; \(entry.record.spec.rawValue) operations take no encryption context.")
+        }
         if let error = service.stateError(entry.record) { throw error }
         // No escalation: the grantor must hold every operation it hands out, under the same constraints.
         let checkContext = constraints?.encryptionContextEquals ?? constraints?.encryptionContextSubset ?? [:]

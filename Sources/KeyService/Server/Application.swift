@@ -31,8 +31,9 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> KeyServer {
     try configuration.validate()
-    // TLS first: a certificate or key that cannot serve must stop the start before any state is made.
+    // TLS and the listening address first: what cannot serve must stop the start before any state is made.
     let serverBuilder = try serverBuilder(configuration.tls)
+    try checkListenAddress(host: configuration.host, port: configuration.port)
     let store: any KeyStore
     let key: SecureBytes
     var dataDirectory: DataDirectory?
@@ -51,6 +52,7 @@ public func buildApplication(
                     : error.description)
             }
         }
+        directory.prepareDatabaseFiles()
         store = try SQLiteKeyStore(path: directory.databasePath)
         dataDirectory = directory
     case .memory:
@@ -183,5 +185,31 @@ func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder 
         throw error
     } catch {
         throw ConfigurationError("cannot load the TLS certificate or key: \(error)")
+    }
+}
+
+/// Whether the server could listen on `host:port`: the name resolves, and a socket
+/// binds there now (then closed; the server binds again moments later). Checked
+/// before the data directory is touched, so a wrong or busy address creates nothing.
+func checkListenAddress(host: String, port: Int) throws {
+    let address: SocketAddress
+    do {
+        address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+    } catch {
+        throw ConfigurationError("cannot listen on \(host):\(port): the host does not resolve to an address")
+    }
+    let family: Int32 = switch address {
+    case .v6: AF_INET6
+    default: AF_INET
+    }
+    let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return }  // no socket to try with: let the server's own bind report it
+    defer { close(fd) }
+    var on: Int32 = 1
+    _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+    let bound = address.withSockAddr { pointer, length in bind(fd, pointer, socklen_t(length)) }
+    guard bound == 0 else {
+        let reason = errno == EADDRINUSE ? "the address is already in use by another process" : String(cString: strerror(errno))
+        throw ConfigurationError("cannot listen on \(host):\(port): \(reason)")
     }
 }

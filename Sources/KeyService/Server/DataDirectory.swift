@@ -17,7 +17,7 @@ public final class DataDirectory: Sendable {
 
     /// Whether an earlier start left state here. Then the root key must already
     /// exist: making a new one would only hide that the right one is missing.
-    /// (The databases are created empty when the directory is opened, so an empty one holds nothing.)
+    /// (An empty database, left by a start that stopped early, holds nothing.)
     public var holdsState: Bool {
         func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 }
         return FileManager.default.fileExists(atPath: auditSigningKeyPath) || size(databasePath) > 0 || size(auditDatabasePath) > 0
@@ -88,7 +88,12 @@ public final class DataDirectory: Sendable {
             throw ConfigurationError("another kms server is already using the data directory \(path) (its lock file kms.lock is held); stop it first")
         }
         lockDescriptor = fd
-        // Create the databases 0600 before SQLite does: their -wal and -shm files inherit the mode.
+    }
+
+    /// Creates the databases 0600 before SQLite does (their -wal and -shm files
+    /// inherit the mode). Called once the root key is known to fit the directory,
+    /// so a refused start leaves no new files behind.
+    func prepareDatabaseFiles() {
         for database in ["/kms.db", "/audit.db"] {
             let fd = open(path + database, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             if fd >= 0 { close(fd) }
