@@ -94,7 +94,7 @@ public final class KeyServiceClient: Sendable {
             response = try await httpClient.execute(request, timeout: timeout)
             collected = try await response.body.collect(upTo: 16 << 20)
         } catch {
-            throw ClientError.unreachable("\(error)")
+            throw ClientError.unreachable(Self.describeTransportFailure(error))
         }
         let data = Data(collected.readBytes(length: collected.readableBytes) ?? [])
         guard (200..<300).contains(Int(response.status.code)) else {
@@ -129,3 +129,21 @@ public final class KeyServiceClient: Sendable {
         return response.status == .ok
     }
 }
+
+extension KeyServiceClient {
+    /// A transport failure in words: NIO's descriptions ("connection reset (error set):
+    /// Connection refused) (errno: 111)") name the wrong thing for a refused connection.
+    static func describeTransportFailure(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return "connection refused (is the server running at that address?)"
+            case ECONNRESET: return "the connection was reset"
+            case ETIMEDOUT: return "the connection timed out"
+            case EHOSTUNREACH, ENETUNREACH: return "no route to the host"
+            default: return String(cString: strerror(io.errnoCode))
+            }
+        }
+        return "\(error)"
+    }
+}
+

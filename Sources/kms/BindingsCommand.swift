@@ -81,7 +81,12 @@ struct UnbindCommand: AsyncParsableCommand {
         commandName: "unbind", abstract: "Remove a binding by id (kms bindings list shows them).")
     @OptionGroup var options: ClientOptions
     @Argument(help: "Binding id.") var bindingId: String
-    func run() async throws { try await runClient { try await options.makeClient().deleteBinding(id: bindingId) } }
+    func run() async throws {
+        try await runClient {
+            try await options.makeClient().deleteBinding(id: bindingId)
+            acknowledge(options.output, ["bindingId": bindingId, "deleted": true])
+        }
+    }
 }
 
 /// `kms bindings list`: who holds which role where.

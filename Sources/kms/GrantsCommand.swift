@@ -88,6 +88,7 @@ struct GrantsCommand: AsyncParsableCommand {
                 let client = try options.makeClient()
                 if let token { try await client.retireGrant(token: token) }
                 else if let key, let grantId { try await client.retireGrant(keyId: key, grantId: grantId) }
+                acknowledge(options.output, grantId.map { ["grantId": $0, "retired": true] } ?? ["retired": true])
             }
         }
     }
@@ -97,7 +98,12 @@ struct GrantsCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(help: "Key id or ARN.") var key: String
         @Option(help: "Grant id.") var grantId: String
-        func run() async throws { try await runClient { try await options.makeClient().revokeGrant(keyId: key, grantId: grantId) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().revokeGrant(keyId: key, grantId: grantId)
+                acknowledge(options.output, ["keyId": key, "grantId": grantId, "revoked": true])
+            }
+        }
     }
 }
 

@@ -33,8 +33,13 @@ extension KeysCommand {
             secureZero(&bytes)
             try await runClient {
                 let client = try options.makeClient()
-                try await client.importKeyMaterial(
-                    keyId: key, material: secret, validTo: validTo, algorithm: algorithm, wrappingKeySpec: wrappingKeySpec)
+                do {
+                    try await client.importKeyMaterial(
+                        keyId: key, material: secret, validTo: validTo, algorithm: algorithm, wrappingKeySpec: wrappingKeySpec)
+                } catch let error as CryptoError where error.kind == .invalidArgument && wrappingAlgorithm.hasPrefix("RSAES_OAEP") {
+                    // Wrapping failed here, before anything was sent: the material is larger than one RSA-OAEP block.
+                    throw ValidationError("the material (\(secret.count) bytes) does not fit one \(wrappingAlgorithm) block of a \(wrappingKeySpec) wrapping key; private keys need --wrapping-algorithm RSA_AES_KEY_WRAP_SHA_256 (or _SHA_1)")
+                }
                 try await client.describeKey(key).emit(options.output)
             }
         }
@@ -57,7 +62,10 @@ extension KeysCommand {
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id or ARN.") var key: String
         func run() async throws {
-            try await runClient { try await options.makeClient().deleteImportedKeyMaterial(keyId: key) }
+            try await runClient {
+                try await options.makeClient().deleteImportedKeyMaterial(keyId: key)
+                acknowledge(options.output, ["keyId": key, "materialDeleted": true])
+            }
         }
     }
 

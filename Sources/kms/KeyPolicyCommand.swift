@@ -32,6 +32,7 @@ struct KeyPolicyCommand: AsyncParsableCommand {
             let policy = String(decoding: try readInput(file), as: UTF8.self)
             try await runClient {
                 try await options.makeClient().putKeyPolicy(keyId: key, policy: policy, bypassLockoutCheck: bypassLockoutCheck)
+                acknowledge(options.output, ["keyId": key, "policyName": "default", "stored": true])
             }
         }
     }

@@ -95,21 +95,36 @@ struct PrincipalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a principal (its requests are refused).")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Principal name or ARN.") var name: String
-        func run() async throws { try await runClient { try await options.makeClient().setPrincipalEnabled(name, enabled: false) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().setPrincipalEnabled(name, enabled: false)
+                acknowledge(options.output, ["principal": name, "enabled": false])
+            }
+        }
     }
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a principal again.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Principal name or ARN.") var name: String
-        func run() async throws { try await runClient { try await options.makeClient().setPrincipalEnabled(name, enabled: true) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().setPrincipalEnabled(name, enabled: true)
+                acknowledge(options.output, ["principal": name, "enabled": true])
+            }
+        }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a principal with its access keys and bindings.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Principal name or ARN.") var name: String
-        func run() async throws { try await runClient { try await options.makeClient().deletePrincipal(name) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().deletePrincipal(name)
+                acknowledge(options.output, ["principal": name, "deleted": true])
+            }
+        }
     }
 
     /// `kms principals keys …`: access keys, at most two per principal so they rotate without downtime.
@@ -137,7 +152,10 @@ struct PrincipalsCommand: AsyncParsableCommand {
             @Argument(help: "Principal name or ARN.") var name: String
             @Argument(help: "Access key id.") var accessKeyId: String
             func run() async throws {
-                try await runClient { try await options.makeClient().setAccessKeyStatus(principal: name, accessKeyId: accessKeyId, active: false) }
+                try await runClient {
+                    try await options.makeClient().setAccessKeyStatus(principal: name, accessKeyId: accessKeyId, active: false)
+                    acknowledge(options.output, ["principal": name, "accessKeyId": accessKeyId, "status": "Inactive"])
+                }
             }
         }
 
@@ -147,7 +165,10 @@ struct PrincipalsCommand: AsyncParsableCommand {
             @Argument(help: "Principal name or ARN.") var name: String
             @Argument(help: "Access key id.") var accessKeyId: String
             func run() async throws {
-                try await runClient { try await options.makeClient().setAccessKeyStatus(principal: name, accessKeyId: accessKeyId, active: true) }
+                try await runClient {
+                    try await options.makeClient().setAccessKeyStatus(principal: name, accessKeyId: accessKeyId, active: true)
+                    acknowledge(options.output, ["principal": name, "accessKeyId": accessKeyId, "status": "Active"])
+                }
             }
         }
 
@@ -157,7 +178,10 @@ struct PrincipalsCommand: AsyncParsableCommand {
             @Argument(help: "Principal name or ARN.") var name: String
             @Argument(help: "Access key id.") var accessKeyId: String
             func run() async throws {
-                try await runClient { try await options.makeClient().deleteAccessKey(principal: name, accessKeyId: accessKeyId) }
+                try await runClient {
+                    try await options.makeClient().deleteAccessKey(principal: name, accessKeyId: accessKeyId)
+                    acknowledge(options.output, ["principal": name, "accessKeyId": accessKeyId, "deleted": true])
+                }
             }
         }
     }

@@ -66,7 +66,12 @@ struct RolesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a custom role that no binding uses.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Role name.") var name: String
-        func run() async throws { try await runClient { try await options.makeClient().deleteRole(name) } }
+        func run() async throws {
+            try await runClient {
+                try await options.makeClient().deleteRole(name)
+                acknowledge(options.output, ["role": name, "deleted": true])
+            }
+        }
     }
 }
 

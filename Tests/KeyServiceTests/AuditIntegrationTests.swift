@@ -110,6 +110,24 @@ struct DoorClient: Sendable {
         #expect(try audit.verify().ok)
     }
 
+    /// An unknown X-Amz-Target is "UnknownOperation" in the record and in /metrics; its text
+    /// is only in the record's reason. (It was the metric label: every new value, signed or
+    /// not, made a new series that never went away.) Found by an independent check.
+    @Test func unknownTargetsAddNoMetricSeries() async throws {
+        let (server, admin, _, _) = try await Self.setUp()
+        try await server.application.test(.router) { client in
+            let door = DoorClient(client: client)
+            for n in 0..<4 { _ = try await door.aws("NoSuchOperation\(n)", "{}", as: n % 2 == 0 ? admin : nil) }
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let text = String(buffer: metrics.body)
+            #expect(!text.contains("NoSuchOperation"))
+            #expect(text.contains(#"kms_requests_total{action="UnknownOperation",outcome="error"} 4"#), "\(text.prefix(2000))")
+        }
+        let records = try Self.records(server.audit)
+        #expect(records.count == 4 && records.allSatisfy { $0.action == "UnknownOperation" })
+        #expect(records[0].reason == "unknown X-Amz-Target 'TrentService.NoSuchOperation0'", "\(records[0].reason ?? "")")
+    }
+
     @Test(arguments: [API.rest, API.aws])
     func everyRequestLeavesExactlyOneRecord(api: API) async throws {
         let (server, admin, bob, keyId) = try await Self.setUp()

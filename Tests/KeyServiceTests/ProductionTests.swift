@@ -125,5 +125,19 @@ import Testing
                                         api: .rest, logger: Logger(label: "t") { _ in SwiftLogNoOpLogHandler() })
         let opened = try await service.perform(Decrypt.self, .init(ciphertextBlob: Blob(blob)), context: restoredAdmin)
         #expect(opened.plaintext.bytes.exportBytes() == Array("backup me".utf8))
+        // The restored directory holds the root key that opens it (it starts), written 0600.
+        #expect(try FileRootKeyProvider(path: base + "/restored/root.key", createIfMissing: false).loadRootKey() == rootKey)
+        // A directory whose own root.key is another is refused, even with --force, and left as it was.
+        try FileManager.default.createDirectory(atPath: base + "/foreign", withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let foreign = try SecureBytes.random(count: 32)
+        FileManager.default.createFile(atPath: base + "/foreign/root.key", contents: Data(foreign.withUnsafeBytes { Array($0) }),
+                                       attributes: [.posixPermissions: 0o600])
+        do {
+            _ = try Backup.restore(archive: base + "/backup.tar", dataDirectory: base + "/foreign", rootKey: rootKey, force: true)
+            Issue.record("restored under another root key")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("is not the root key that opens this backup"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: base + "/foreign/kms.db"))
     }
 }

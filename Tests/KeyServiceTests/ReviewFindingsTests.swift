@@ -213,4 +213,39 @@ import Testing
             #expect(error.code == .unsupportedOperation && error.message.contains("on demand"), "\(error)")
         }
     }
+
+    /// Guessing a known principal's secret raises RepeatedDenials like denials do.
+    @Test func refusedSignaturesOfAKnownPrincipalRaiseRepeatedDenials() {
+        let configuration = WebhookConfiguration(url: "http://127.0.0.1:1/", secret: SecureBytes(copying: [UInt8](repeating: 7, count: 16)), actions: [])
+        let hooks = AuditWebhooks(configuration: configuration, logger: quietLogger)
+        func refused(_ n: Int, principal: String?) -> AuditRecord {
+            AuditRecord(sequence: Int64(n), time: 0, requestId: "r\(n)", principalId: principal, accessKeyId: "AKIAEXAMPLEEXAMPLE00",
+                        api: "AWS", action: "Decrypt", outcome: .error, errorCode: "InvalidSignatureException", reason: "signature refused")
+        }
+        for n in 1..<configuration.denialThreshold { hooks.observe(refused(n, principal: "p-bob")) }
+        #expect(hooks.counters.queued == 0)
+        hooks.observe(refused(configuration.denialThreshold, principal: "p-bob"))
+        #expect(hooks.counters.queued == 1)
+        // Unknown key ids belong to no principal: nothing to count them against.
+        for n in 0..<10 { hooks.observe(refused(100 + n, principal: nil)) }
+        #expect(hooks.counters.queued == 1)
+    }
+
+    /// Settings that would silently do nothing are refused at start.
+    @Test func silentlyIneffectiveSettingsAreRefused() throws {
+        var configuration = ServerConfiguration()
+        try configuration.validate()
+        for (rate, burst) in [(Double.infinity, 10.0), (1e400, 1), (10, .infinity), (2_000_000, 10), (10, 0.5)] {
+            configuration.rateLimit = (rate, burst)
+            #expect(throws: ConfigurationError.self, "\(rate)/\(burst)") { try configuration.validate() }
+        }
+        configuration.rateLimit = (200, 400)
+        try configuration.validate()
+        configuration.webhook = WebhookConfiguration(url: "http://127.0.0.1:1/", secret: SecureBytes(copying: [UInt8](repeating: 7, count: 16)),
+                                                     actions: ["DisableKey", "NoSuchAction"])
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration.webhook?.actions = WebhookConfiguration.defaultActions.union(["RepeatedDenials", "Encrypt", "GenerateDataKey"])
+        try configuration.validate()
+    }
 }
+

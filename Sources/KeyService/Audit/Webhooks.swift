@@ -73,13 +73,17 @@ public final class AuditWebhooks: Service, Sendable {
         state.withLock { ($0.delivered, $0.failed, $0.dropped, $0.queue.count) }
     }
 
+    static let signatureRefusals: Set<String> = ["InvalidSignatureException", "UnrecognizedClientException", "IncompleteSignatureException"]
+
     /// Called for every durable record; cheap and non-blocking.
     public func observe(_ record: AuditRecord) {
         var events: [Event] = []
         if configuration.actions.contains(record.action) { events.append(Event(type: record.action, record: record)) }
         let now = ContinuousClock.now
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if record.outcome == .denied, let principal = record.principalId {
+            // Denials, and refused signatures of a known principal (its secret being guessed), count alike.
+            let refusedSignature = record.errorCode.map(Self.signatureRefusals.contains) ?? false
+            if record.outcome == .denied || refusedSignature, let principal = record.principalId {
                 var recent = state.denials[principal, default: []].filter { now - $0 < configuration.denialWindow }
                 recent.append(now)
                 if recent.count >= configuration.denialThreshold {
@@ -92,8 +96,13 @@ public final class AuditWebhooks: Service, Sendable {
             guard !events.isEmpty else { return nil }
             state.queue += events
             if state.queue.count > configuration.maxQueue {
+                let before = state.dropped
                 state.dropped += state.queue.count - configuration.maxQueue
                 state.queue.removeFirst(state.queue.count - configuration.maxQueue)
+                // Said, not silent; once per hundred so a flood does not flood the log too.
+                if before / 100 != state.dropped / 100 || before == 0 {
+                    logger.warning("webhook queue full: oldest events dropped", metadata: ["dropped": "\(state.dropped)", "queue": "\(configuration.maxQueue)"])
+                }
             }
             defer { state.waiter = nil }
             return state.waiter

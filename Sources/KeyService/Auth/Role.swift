@@ -31,7 +31,7 @@ extension RoleRecord {
     public static let builtIns: [RoleRecord] = [
         RoleRecord(name: "admin", description: "Everything, including principals, roles, bindings and the audit log.",
                    actions: Set(Action.allCases), builtIn: true),
-        RoleRecord(name: "key-admin", description: "Create and manage keys, aliases, tags, rotation and deletion; no cryptographic use.",
+        RoleRecord(name: "key-admin", description: "Create and manage keys, aliases, tags, rotation, deletion, key policies and imported material; no cryptographic use.",
                    actions: keyManagement, builtIn: true),
         RoleRecord(name: "key-user",
                    description: "Use keys: encrypt, decrypt, re-encrypt, data keys and key pairs, sign and verify, MACs; describe keys.",

@@ -98,10 +98,13 @@ enum AWSDoor {
         let target = request.headers[targetHeader] ?? ""
         let operation = target.hasPrefix(targetPrefix) ? operations[String(target.dropFirst(targetPrefix.count))] : nil
         return await door.serve(
-            request, context: context, api: .aws, action: operation?.name ?? String(sanitizedForMessage(target, limit: 80)),
+            // An unknown target is "UnknownOperation" in the record and the metrics (a label must not take
+            // caller text: every new value would be a new series); the text itself goes in the record's reason.
+            request, context: context, api: .aws, action: operation?.name ?? "UnknownOperation",
             bodyLimit: bodyLimit, errorResponse: errorResponse
         ) { authenticated throws(KMSError) in
             guard let operation else {
+                authenticated.context.note.update { $0.reason = "unknown X-Amz-Target '\(sanitizedForMessage(target, limit: 80))'" }
                 throw KMSError(.unknownOperation, "Unknown operation \(sanitizedForMessage(target, limit: 80)).")
             }
             let body = try authenticated.body.withUnsafeReadableBytes { (bytes) throws(KMSError) in try WireCoding.parse(bytes) }

@@ -165,9 +165,9 @@ public enum CreatePrincipal: Operation {
         let fingerprint = try input.clientCertificateFingerprint.map(ClientCertificateBinding.parseFingerprint)
         let (principal, key, secret) = try await service.mutate { state, now in
             // Names differing only in case would read as the same principal in bindings and audit records.
-            guard state.principal(named: input.name) == nil,
-                  !state.principals.values.contains(where: { $0.name.lowercased() == input.name.lowercased() }) else {
-                throw KMSError(.alreadyExists, "A principal named \(input.name) already exists (names differing only in case are not allowed).")
+            if let existing = state.principal(named: input.name)
+                ?? state.principals.values.first(where: { $0.name.lowercased() == input.name.lowercased() }) {
+                throw KMSError(.alreadyExists, "A principal named \(existing.name) already exists (names differing only in case are not allowed).")
             }
             let principal = PrincipalRecord(id: UUIDString.random(), name: input.name, kind: kind, enabled: true, createdAt: now,
                                             clientCertificateFingerprint: fingerprint)

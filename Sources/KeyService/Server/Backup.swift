@@ -92,6 +92,18 @@ public enum Backup {
             throw ConfigurationError("the backup's audit log does not verify at sequence \(audit.firstBadSequence ?? 0): \(audit.problem ?? "")")
         }
         let target = try DataDirectory(path: directory)  // takes the lock: no server may be running
+        // The directory must end up with the root key that opens what is installed: a different
+        // root.key there is refused (the server would not start), a missing one is written.
+        let installRootKey: Bool
+        if FileManager.default.fileExists(atPath: target.rootKeyPath) {
+            let present = try FileRootKeyProvider(path: target.rootKeyPath, createIfMissing: false).loadRootKey()
+            guard present.withUnsafeBytes({ a in rootKey.withUnsafeBytes { b in constantTimeEquals(a, b) } }) else {
+                throw ConfigurationError("\(target.rootKeyPath) is not the root key that opens this backup; move it aside (keep it if it protects anything else) or restore into a fresh directory")
+            }
+            installRootKey = false
+        } else {
+            installRootKey = true
+        }
         if FileManager.default.fileExists(atPath: directory + "/kms.db"),
            ((try? FileManager.default.attributesOfItem(atPath: directory + "/kms.db")[.size] as? Int) ?? 0) > 0, !force {
             throw ConfigurationError("\(directory) already holds a database; use --force to replace it")
@@ -101,6 +113,11 @@ public enum Backup {
             for suffix in ["", "-wal", "-shm"] where name.hasSuffix(".db") { try? FileManager.default.removeItem(atPath: destination + suffix) }
             try? FileManager.default.removeItem(atPath: destination)
             guard rename(work + "/" + name, destination) == 0 else { throw ConfigurationError("cannot install \(name)") }
+        }
+        if installRootKey {
+            var bytes = rootKey.withUnsafeBytes { Array($0) }
+            defer { secureZero(&bytes) }
+            try target.writeFile(target.rootKeyPath, bytes, mode: 0o600)
         }
         return Report(manifest: manifest, keys: snapshot.keys.count, auditRecords: audit.recordsChecked)
     }

@@ -50,7 +50,7 @@ public final class DataDirectory: Sendable {
         try writeFile(auditPublicKeyPath, Array(try key.publicKey.pemRepresentation().utf8), mode: 0o644)
     }
 
-    private func writeFile(_ file: String, _ bytes: [UInt8], mode: mode_t) throws {
+    func writeFile(_ file: String, _ bytes: [UInt8], mode: mode_t) throws {
         let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw ConfigurationError("cannot create \(file): \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -71,6 +71,25 @@ public struct ServerConfiguration: Sendable {
         guard partition.account.count == 12, partition.account.allSatisfy(\.isNumber) else {
             throw ConfigurationError("account must be 12 digits")
         }
+        if let rateLimit {
+            // Finite and of a size a limiter means: `inf` or 1e400 would silently switch it off.
+            guard rateLimit.rate.isFinite, rateLimit.burst.isFinite, rateLimit.rate > 0, rateLimit.burst >= 1,
+                  rateLimit.rate <= 1_000_000, rateLimit.burst <= 1_000_000 else {
+                throw ConfigurationError("the rate limit must be a number of requests per second from 0 to 1000000 (and a burst from 1 to 1000000)")
+            }
+        }
+        if let webhook {
+            // A misspelt action would silently never alert.
+            let known = Self.auditActionNames
+            if let unknown = webhook.actions.sorted().first(where: { !known.contains($0) }) {
+                throw ConfigurationError("webhook action '\(unknown)' is not an operation name (e.g. ScheduleKeyDeletion, DisableKey, CreateBinding) or RepeatedDenials")
+            }
+        }
+    }
+
+    /// Every name an audit record's action can have that a webhook can watch: the operations of both doors, and RepeatedDenials.
+    static var auditActionNames: Set<String> {
+        Set(RESTDoor.routes.map(\.operationId)).union(AWSDoor.operations.keys).union(["RepeatedDenials"])
     }
 }
 

@@ -15,6 +15,8 @@ public final class ServiceMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
     private let requests = Mutex<[String: Metrics.Counter]>([:])
+    /// Far above the action vocabulary times three outcomes; a bound, not a budget.
+    static let maxRequestSeries = 1_024
     private let durations = Mutex<[String: Metrics.Timer]>([:])
     let cacheHits: Metrics.Counter
     let cacheMisses: Metrics.Counter
@@ -38,6 +40,10 @@ public final class ServiceMetrics: Sendable {
 
     /// Counts one request and its latency.
     func record(action: String, outcome: AuditOutcome, duration: Duration) {
+        // Actions come from a fixed vocabulary (about a hundred names); should anything else ever reach
+        // here, the number of series still stays bounded: past the cap, new names share "Other".
+        let known = requests.withLock { $0[action + "|" + outcome.rawValue] != nil || $0.count < Self.maxRequestSeries }
+        let action = known ? action : "Other"
         let key = action + "|" + outcome.rawValue
         let counter = requests.withLock { cache in
             if let counter = cache[key] { return counter }
