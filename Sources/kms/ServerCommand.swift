@@ -4,7 +4,6 @@ import Hummingbird
 import KeyCrypto
 import KeyService
 import Logging
-import NIOCore
 
 /// `kms server`: runs the service until SIGTERM or SIGINT.
 struct ServerCommand: AsyncParsableCommand {
@@ -185,11 +184,6 @@ struct ServerCommand: AsyncParsableCommand {
                 They are also in \(directory.credentialsPath) (mode 0600), which the kms CLI reads by default.
                 """)
         }
-        do {
-            try await server.application.runService()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            Terminal.printError("kms server: \(configuration.host):\(configuration.port) is already in use by another process")
-            throw ExitCode(ExitCodes.configuration)
-        }
+        try await server.application.runService()
     }
 }

@@ -75,12 +75,7 @@ struct FrontDoor: Sendable {
             outcome: failure == nil ? .allowed : (failure?.code == .accessDenied ? .denied : .error),
             errorCode: failure.map { $0.code.awsType }, reason: failure == nil ? nil : fields.reason)
         metrics.record(action: record.action, outcome: record.outcome, duration: ContinuousClock.now - started)
-        do {
-            try await audit.append(record, resumingOn: context.channel.eventLoop)
-        } catch {
-            logFailure(KMSError(.auditUnavailable, ""), requestId: requestId, route: action)
-            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed."), requestId)
-        }
+        if let refusal = await recordDurably(record, context: context, errorResponse: errorResponse) { return refusal }
         switch result {
         case .success(let response): return response
         case .failure(let error):
@@ -107,13 +102,20 @@ struct FrontDoor: Sendable {
             audit.enqueue(record)
             return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; no request is served until it can."), requestId)
         }
+        return await recordDurably(record, context: context, errorResponse: errorResponse) ?? errorResponse(KMSError(code, message), requestId)
+    }
+
+    /// Writes a request's record durably before its answer; if it cannot, the
+    /// answer is a 503 in place of whatever the request produced (fail closed).
+    private func recordDurably(_ record: AuditRecord, context: AppRequestContext,
+                               errorResponse: (KMSError, String) -> Response) async -> Response? {
         do {
             try await audit.append(record, resumingOn: context.channel.eventLoop)
+            return nil
         } catch {
-            logFailure(KMSError(.auditUnavailable, ""), requestId: requestId, route: code.restCode)
-            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed."), requestId)
+            logFailure(KMSError(.auditUnavailable, ""), requestId: record.requestId, route: record.action)
+            return errorResponse(KMSError(.auditUnavailable, "The audit log cannot be written; the request was not completed."), record.requestId)
         }
-        return errorResponse(KMSError(code, message), requestId)
     }
 
     /// Collects the body (up to `limit`) and verifies its signature.

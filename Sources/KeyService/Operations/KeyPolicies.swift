@@ -89,8 +89,10 @@ extension KeyService {
     func checkKeyPolicy(_ policy: String, bypassLockoutSafetyCheck: Bool, context: CallContext) throws(KMSError) {
         _ = try KeyPolicy.validate(policy)
         let denials = KeyPolicy.denyStatements(policy)
-        let (caller, administratorIds) = read { state in (state.principals[context.caller.principalId], state.effectiveAdministrators()) }
-        let administrators = read { state in administratorIds.compactMap { state.principals[$0] } }
+        let (caller, administratorIds, administrators) = read { state in
+            let ids = state.effectiveAdministrators()
+            return (state.principals[context.caller.principalId], ids, ids.compactMap { state.principals[$0] })
+        }
         if !bypassLockoutSafetyCheck, let caller, KeyPolicy.denyingStatement(denials, action: .putKeyPolicy, principal: caller) != nil {
             throw KMSError(.malformedPolicyDocument, "The new key policy would stop you from changing it again; set BypassPolicyLockoutSafetyCheck to store it anyway.")
         }

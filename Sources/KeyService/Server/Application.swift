@@ -147,15 +147,15 @@ struct UnmatchedRouteMiddleware: RouterMiddleware {
     }
 }
 
-/// Plain HTTP/1.1, or TLS (1.2 and up) with HTTP/1.1 and HTTP/2 chosen by ALPN,
-/// optionally verifying client certificates against a given CA (mTLS): required
-/// on every connection, or optional (then only principals with a bound
-/// certificate need one). Without a client CA no certificate is requested.
 /// How long a request may take to arrive after its head, and how long a
 /// connection may stay idle between requests (longer than the longest audit long poll).
 let requestReadTimeout: TimeAmount = .seconds(30)
 let connectionIdleTimeout: TimeAmount = .seconds(75)
 
+/// Plain HTTP/1.1, or TLS (1.2 and up) with HTTP/1.1 and HTTP/2 chosen by ALPN,
+/// optionally verifying client certificates against a given CA (mTLS): required
+/// on every connection, or optional (then only principals with a bound
+/// certificate need one). Without a client CA no certificate is requested.
 func serverBuilder(_ tls: ServerConfiguration.TLS?) throws -> HTTPServerBuilder {
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: requestReadTimeout), ParseErrorResponseHandler()],

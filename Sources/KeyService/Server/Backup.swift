@@ -94,15 +94,9 @@ public enum Backup {
         let target = try DataDirectory(path: directory)  // takes the lock: no server may be running
         // The directory must end up with the root key that opens what is installed: a different
         // root.key there is refused (the server would not start), a missing one is written.
-        let installRootKey: Bool
-        if FileManager.default.fileExists(atPath: target.rootKeyPath) {
-            let present = try FileRootKeyProvider(path: target.rootKeyPath, createIfMissing: false).loadRootKey()
-            guard present.withUnsafeBytes({ a in rootKey.withUnsafeBytes { b in constantTimeEquals(a, b) } }) else {
-                throw ConfigurationError("\(target.rootKeyPath) is not the root key that opens this backup; move it aside (keep it if it protects anything else) or restore into a fresh directory")
-            }
-            installRootKey = false
-        } else {
-            installRootKey = true
+        let installRootKey = !FileManager.default.fileExists(atPath: target.rootKeyPath)
+        if !installRootKey, try FileRootKeyProvider(path: target.rootKeyPath, createIfMissing: false).loadRootKey() != rootKey {
+            throw ConfigurationError("\(target.rootKeyPath) is not the root key that opens this backup; move it aside (keep it if it protects anything else) or restore into a fresh directory")
         }
         if FileManager.default.fileExists(atPath: directory + "/kms.db"),
            ((try? FileManager.default.attributesOfItem(atPath: directory + "/kms.db")[.size] as? Int) ?? 0) > 0, !force {

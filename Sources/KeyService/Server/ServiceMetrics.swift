@@ -42,14 +42,14 @@ public final class ServiceMetrics: Sendable {
     func record(action: String, outcome: AuditOutcome, duration: Duration) {
         // Actions come from a fixed vocabulary (about a hundred names); should anything else ever reach
         // here, the number of series still stays bounded: past the cap, new names share "Other".
-        let known = requests.withLock { $0[action + "|" + outcome.rawValue] != nil || $0.count < Self.maxRequestSeries }
-        let action = known ? action : "Other"
-        let key = action + "|" + outcome.rawValue
-        let counter = requests.withLock { cache in
-            if let counter = cache[key] { return counter }
+        let (counter, action) = requests.withLock { cache -> (Metrics.Counter, String) in
+            if let counter = cache[action + "|" + outcome.rawValue] { return (counter, action) }
+            let action = cache.count < Self.maxRequestSeries ? action : "Other"
+            let key = action + "|" + outcome.rawValue
+            if let counter = cache[key] { return (counter, action) }
             let counter = Metrics.Counter(label: "kms_requests_total", dimensions: [("action", action), ("outcome", outcome.rawValue)], factory: factory)
             cache[key] = counter
-            return counter
+            return (counter, action)
         }
         counter.increment()
         let timer = durations.withLock { cache in
